@@ -1,0 +1,50 @@
+# QEMU-style entry points; the real build is meson + ninja in $(BUILD).
+#   make              configure (if needed) and build
+#   make check        install missing packages (as root), build, run every test
+#   make install      install the helper (setuid root), the sample ACL and docs
+
+BUILD ?= build
+PYTHON = /usr/bin/python3
+PYTEST_ARGS ?= -rs
+
+.PHONY: all deps check check-unit check-fuzz check-functional install clean distclean bench help
+
+all: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+$(BUILD)/build.ninja:
+	./configure --builddir=$(BUILD)
+
+deps:
+	scripts/install-deps
+
+check: deps all check-unit check-fuzz check-functional
+
+check-unit: all
+	meson test -C $(BUILD) --suite unit --print-errorlogs
+
+# The fuzz targets need clang; they live in their own build directory.
+check-fuzz:
+	test -e $(BUILD)-fuzz/build.ninja || \
+	    ./configure --builddir=$(BUILD)-fuzz --cc=clang --enable-fuzzing --disable-docs
+	ninja -C $(BUILD)-fuzz
+	meson test -C $(BUILD)-fuzz --suite fuzz --print-errorlogs
+
+# Last, so that pytest's summary line is the last line of `make check`.
+check-functional: all
+	QEMU_BUILD_DIR=$(abspath $(BUILD)) $(PYTHON) -m pytest $(PYTEST_ARGS) tests/functional
+
+install: all
+	meson install -C $(BUILD)
+
+bench: all
+	$(PYTHON) bench/helper
+
+clean:
+	test ! -e $(BUILD)/build.ninja || ninja -C $(BUILD) clean
+
+distclean:
+	rm -rf $(BUILD) $(BUILD)-fuzz
+
+help:
+	@sed -n 's/^#   //p' Makefile

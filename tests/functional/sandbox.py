@@ -1,0 +1,457 @@
+"""A private network for one test: user + net + mount (+ pid) namespaces.
+
+Inside the sandbox there is a loopback interface, one or more Linux bridges
+(``br0`` by default), and for each bridge a veth pair: one end is a port of
+the bridge, the other (``<bridge>-host``) carries the bridge's host address
+(10.0.2.1/24 for br0).  dnsmasq can serve DHCP and TFTP on those addresses.
+A bridge.conf written by the test is bind-mounted over the helper's
+compiled-in ACL path (acl_path: one path or a list), visible only inside
+the sandbox's mount namespace.
+
+Nothing here needs privileges: the user namespace makes the caller root
+inside it.  Run as real root, the sandbox is just as isolated, and it can
+also map an unprivileged user (uid 1000) so that setuid and file-capability
+installs of the helper can be tested.
+
+Everything the sandbox creates lives in its namespaces and dies with them:
+closing the sandbox kills every process in its user namespace (commands run
+inside keep ordinary host pids, so tests can signal them), then ends its
+init, pid 1 of a private pid namespace that holds dnsmasq.
+
+The module is also the sandbox's init program: ``sandbox.py --init CONFIG``.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import stat
+import struct
+import subprocess
+import sys
+import time
+import fcntl
+from pathlib import Path
+
+# The unprivileged user that a root-run sandbox maps (in-namespace uid/gid)
+# and where it comes from outside (an otherwise unused host id).
+SANDBOX_USER = 1000
+SANDBOX_USER_OUTSIDE = 100000
+
+DEFAULT_BRIDGES = {"br0": "10.0.2.1/24"}
+
+TUNGETIFF = 0x800454D2
+IFF_TAP = 0x0002
+IFF_NO_PI = 0x1000
+IFF_VNET_HDR = 0x4000
+
+
+class SandboxError(RuntimeError):
+    pass
+
+
+class Sandbox:
+    """One private network.  Use as a context manager, or start()/close()."""
+
+    def __init__(self, workdir, bridges=None, dhcp=True, tftp_root=None,
+                 acl_path=None, acl_text="allow br0\n"):
+        self.workdir = Path(workdir)
+        self.bridges = dict(DEFAULT_BRIDGES if bridges is None else bridges)
+        for name in self.bridges:
+            if not 0 < len(name) <= 10:   # leaves room for "-host"/"-port"
+                raise SandboxError(f"bridge name {name!r}: use 1 to 10 bytes")
+        self.dhcp = dhcp
+        self.tftp_root = str(tftp_root) if tftp_root else None
+        self.acl_path = acl_path
+        self.acl_source = self.workdir / "bridge.conf"
+        self.init = None
+        self.init_pid = None        # host pid of the namespace's pid 1
+        self.maps_user = os.geteuid() == 0
+        self._children = []
+        if acl_path:
+            self.set_acl(acl_text)
+
+    # -- lifetime ---------------------------------------------------------
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def start(self):
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        config = {
+            "workdir": str(self.workdir),
+            "bridges": self.bridges,
+            "dhcp": self.dhcp,
+            "tftp_root": self.tftp_root,
+            "acl_paths": ([self.acl_path] if isinstance(self.acl_path, str)
+                          else list(self.acl_path or [])),
+            "acl_source": str(self.acl_source) if self.acl_path else None,
+        }
+        config["tun_node"] = self._world_usable_tun()
+        config_path = self.workdir / "sandbox.json"
+        config_path.write_text(json.dumps(config))
+        self.init_log = self.workdir / "sandbox-init.log"
+        # The shell waits for its id maps before exec'ing the init, so that
+        # the init starts as a mapped root with full capabilities.
+        argv = ["unshare", "--user", "--net", "--mount", "--pid", "--fork",
+                "--kill-child", "--propagation", "private", "--",
+                "/bin/sh", "-c", 'read go && exec "$@"', "sandbox-init",
+                "/usr/bin/python3",
+                os.path.abspath(__file__), "--init", str(config_path)]
+        log = open(self.init_log, "wb")
+        self.init = subprocess.Popen(argv, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=log,
+                                     start_new_session=True)
+        log.close()
+        try:
+            self._write_id_maps(self.init.pid)
+            self.init.stdin.write(b"go\n")
+            self.init.stdin.flush()
+            line = self.init.stdout.readline().decode().strip()
+            if line != "ready":
+                raise SandboxError("sandbox did not start:\n" + self.logs())
+            self.init_pid = self._find_init_pid()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def _world_usable_tun(self):
+        """Some hosts leave /dev/net/tun 0600 where Debian's udev makes it
+        0666.  A root-run sandbox (the only kind that maps an unprivileged
+        user) then shows its users a 0666 node for the same device, as a
+        stock Debian machine would; the host's node is left as it is."""
+        st = os.stat("/dev/net/tun")
+        if not self.maps_user or st.st_mode & 0o006 == 0o006:
+            return None
+        node = self.workdir / "dev-net-tun"
+        os.mknod(node, stat.S_IFCHR | 0o666, st.st_rdev)
+        os.chmod(node, 0o666)
+        return str(node)
+
+    def _write_id_maps(self, unshare_pid):
+        # unshare creates the namespace right after it starts; wait for it.
+        own = os.readlink("/proc/self/ns/user")
+        deadline = time.monotonic() + 10
+        while os.readlink(f"/proc/{unshare_pid}/ns/user") == own:
+            if time.monotonic() > deadline or self.init.poll() is not None:
+                raise SandboxError("unshare did not create a user namespace:\n"
+                                   + self.logs())
+            time.sleep(0.002)
+        uid, gid = os.geteuid(), os.getegid()
+        proc = Path(f"/proc/{unshare_pid}")
+        if self.maps_user:
+            (proc / "uid_map").write_text(
+                f"0 {uid} 1\n{SANDBOX_USER} {SANDBOX_USER_OUTSIDE} 1\n")
+            (proc / "gid_map").write_text(
+                f"0 {gid} 1\n{SANDBOX_USER} {SANDBOX_USER_OUTSIDE} 1\n")
+        else:
+            (proc / "setgroups").write_text("deny")
+            (proc / "uid_map").write_text(f"0 {uid} 1\n")
+            (proc / "gid_map").write_text(f"0 {gid} 1\n")
+
+    def _find_init_pid(self):
+        children = Path(f"/proc/{self.init.pid}/task/{self.init.pid}/children")
+        pids = children.read_text().split()
+        if len(pids) != 1:
+            raise SandboxError("cannot find the sandbox's init process")
+        return int(pids[0])
+
+    def _processes_inside(self, user_ns):
+        pids = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == self.init.pid:
+                continue
+            try:
+                if os.readlink(f"/proc/{entry}/ns/user") == user_ns:
+                    pids.append(int(entry))
+            except OSError:
+                pass
+        return pids
+
+    def _kill_everything_inside(self):
+        """Commands entered with nsenter run in the host's pid namespace (so
+        their pids and signals are ordinary); what they leave behind is found
+        by its user namespace, which only sandbox processes have."""
+        try:
+            user_ns = os.readlink(f"/proc/{self.init_pid}/ns/user")
+        except OSError:
+            return
+        for _ in range(100):
+            pids = self._processes_inside(user_ns)
+            if not pids:
+                return
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.01)
+
+    def close(self):
+        for child in self._children:
+            if child.poll() is None:
+                child.kill()
+        if self.init_pid is not None:
+            self._kill_everything_inside()
+        for child in self._children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        self._children.clear()
+        if self.init is not None:
+            if self.init.poll() is None:
+                try:
+                    self.init.stdin.close()     # init's signal to finish
+                except BrokenPipeError:
+                    pass
+                try:
+                    self.init.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self.init.pid, signal.SIGKILL)
+                    self.init.wait()
+            self.init.stdout.close()
+            self.init = None
+
+    # -- running things inside -------------------------------------------
+
+    def command(self, argv, user=None):
+        """The argv that runs ARGV inside the sandbox (as USER if given)."""
+        if self.init_pid is None:
+            raise SandboxError("sandbox is not running")
+        # Our host ids are mapped to the namespace's root, so keeping them
+        # (--preserve-credentials) makes us root in there.
+        prefix = ["nsenter", f"--target={self.init_pid}", "--user", "--net",
+                  "--mount", "--preserve-credentials", f"--wd={os.getcwd()}"]
+        if user is not None:
+            prefix += ["setpriv", f"--reuid={user}", f"--regid={user}",
+                       "--clear-groups", "--"]
+        return prefix + [str(a) for a in argv]
+
+    def popen(self, argv, user=None, **kwargs):
+        """Starts ARGV inside; it is killed when the sandbox closes."""
+        child = subprocess.Popen(self.command(argv, user), **kwargs)
+        self._children.append(child)
+        return child
+
+    def run(self, argv, check=False, timeout=60, user=None, **kwargs):
+        kwargs.setdefault("capture_output", True)
+        kwargs.setdefault("text", True)
+        result = subprocess.run(self.command(argv, user), timeout=timeout,
+                                **kwargs)
+        if check and result.returncode != 0:
+            raise SandboxError(f"{argv} failed ({result.returncode}):\n"
+                               f"{result.stdout}{result.stderr}")
+        return result
+
+    def spawn(self, argv, timeout=60, logfile=None, user=None):
+        """A pexpect session on ARGV inside the sandbox (for consoles)."""
+        import pexpect
+        cmd = self.command(argv, user)
+        child = pexpect.spawn(cmd[0], cmd[1:], timeout=timeout,
+                              logfile=logfile, encoding="utf-8",
+                              codec_errors="replace")
+        self._children.append(_PexpectHandle(child))
+        return child
+
+    # -- inspection ------------------------------------------------------
+
+    def links(self):
+        out = self.run(["ip", "-j", "-d", "link", "show"], check=True).stdout
+        return json.loads(out)
+
+    def link(self, name):
+        for link in self.links():
+            if link["ifname"] == name:
+                return link
+        return None
+
+    def taps(self):
+        return [link["ifname"] for link in self.links()
+                if link.get("linkinfo", {}).get("info_kind") == "tun"]
+
+    def set_acl(self, text):
+        """Rewrites the ACL in place (the bind mount follows the inode)."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        with open(self.acl_source, "w") as f:
+            f.write(text)
+        os.chmod(self.acl_source, 0o644)
+
+    def logs(self):
+        parts = []
+        for path in (self.workdir / "sandbox-init.log",
+                     self.workdir / "dnsmasq.log"):
+            if path.exists():
+                parts.append(f"--- {path.name}\n{path.read_text(errors='replace')}")
+        if self.init_pid is not None and self.init and self.init.poll() is None:
+            for cmd in (["ip", "-d", "addr"], ["bridge", "link"]):
+                result = self.run(cmd)
+                parts.append(f"--- {' '.join(cmd)}\n{result.stdout}{result.stderr}")
+        return "\n".join(parts)
+
+
+class _PexpectHandle:
+    """Lets Sandbox.close() treat a pexpect child like a Popen."""
+
+    def __init__(self, child):
+        self.child = child
+
+    def poll(self):
+        return None if self.child.isalive() else self.child.exitstatus
+
+    def kill(self):
+        self.child.terminate(force=True)
+
+    def wait(self, timeout=None):
+        if self.child.isalive():
+            self.child.terminate(force=True)
+
+
+# -- receiving a tap from a helper -------------------------------------------
+
+def tap_info(fd):
+    """(name, flags) of the tap behind FD, from TUNGETIFF."""
+    ifr = bytearray(40)
+    fcntl.ioctl(fd, TUNGETIFF, ifr)
+    name = bytes(ifr[:16]).split(b"\0", 1)[0].decode()
+    flags = struct.unpack_from("H", ifr, 16)[0]
+    return name, flags
+
+
+def run_helper(sandbox, helper, args, user=None, timeout=30):
+    """Runs HELPER ARGS inside SANDBOX the way QEMU does: a socketpair, our
+    end kept here, theirs passed as --fd (append "{fd}" in ARGS where the fd
+    number goes).  Returns (returncode, stderr, tap fd or None)."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        argv = [helper] + [a.replace("{fd}", str(theirs.fileno())) for a in args]
+        proc = subprocess.run(sandbox.command(argv, user),
+                              pass_fds=(theirs.fileno(),), capture_output=True,
+                              text=True, timeout=timeout)
+        theirs.close()
+        tapfd = None
+        if proc.returncode == 0:
+            ours.settimeout(5)
+            msg, fds, _, _ = socket.recv_fds(ours, 1, 1)
+            tapfd = fds[0] if fds else None
+        return proc.returncode, proc.stderr, tapfd
+    finally:
+        theirs.close()
+        ours.close()
+
+
+# -- the init program, inside the namespaces ---------------------------------
+
+def _sh(*argv):
+    subprocess.run([str(a) for a in argv], check=True, capture_output=True)
+
+
+def _mount(*args):
+    result = subprocess.run(["mount", *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SandboxError(f"mount {' '.join(args)}: {result.stderr.strip()}")
+
+
+def _place_file(target, source, stash):
+    """Makes SOURCE visible at TARGET in this mount namespace, creating the
+    directories it needs without hiding what is already next to them (the
+    old directory is kept visible through STASH, an empty directory)."""
+    target = Path(target)
+    missing = []
+    anchor = target.parent
+    while not anchor.is_dir():
+        missing.insert(0, anchor.name)
+        anchor = anchor.parent
+    if not missing and target.exists():
+        _mount("--bind", source, target)
+        return
+    # Overlay ANCHOR with a tmpfs, then bring its old entries back.
+    stash = Path(stash)
+    stash.mkdir(parents=True, exist_ok=True)
+    _mount("--rbind", anchor, stash)
+    _mount("-t", "tmpfs", "-o", "mode=0755", "sandbox-etc", anchor)
+    for entry in os.listdir(stash):
+        src, dst = stash / entry, anchor / entry
+        if src.is_symlink():
+            os.symlink(os.readlink(src), dst)
+            continue
+        if src.is_dir():
+            dst.mkdir()
+        else:
+            dst.touch()
+        _mount("--rbind", src, dst)
+    directory = anchor
+    for name in missing:
+        directory = directory / name
+        directory.mkdir(mode=0o755)
+    target.touch()
+    _mount("--bind", source, target)
+
+
+def _start_dnsmasq(config):
+    workdir = Path(config["workdir"])
+    log = workdir / "dnsmasq.log"
+    argv = ["dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+            "--no-resolv", "--no-hosts", "--port=0", "--bind-interfaces",
+            "--except-interface=lo", "--user=root", "--group=root",
+            "--pid-file=", f"--dhcp-leasefile={workdir / 'dnsmasq.leases'}",
+            f"--log-facility={log}", "--log-dhcp", "--dhcp-authoritative"]
+    for bridge, cidr in config["bridges"].items():
+        address = cidr.split("/")[0]
+        base = address.rsplit(".", 1)[0]
+        argv += [f"--interface={bridge}-host",
+                 f"--dhcp-range={base}.15,{base}.99,255.255.255.0,1h"]
+    if config["tftp_root"]:
+        argv += ["--enable-tftp", f"--tftp-root={config['tftp_root']}"]
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=sys.stderr)
+    deadline = time.monotonic() + 10
+    while True:
+        text = log.read_text() if log.exists() else ""
+        if text.count("DHCP, IP range") >= len(config["bridges"]):
+            return proc
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SandboxError("dnsmasq did not start:\n" + text)
+        time.sleep(0.01)
+
+
+def init_main(config_path):
+    config = json.loads(Path(config_path).read_text())
+    _sh("ip", "link", "set", "lo", "up")
+    for bridge, cidr in config["bridges"].items():
+        host, port = f"{bridge}-host", f"{bridge}-port"
+        _sh("ip", "link", "add", bridge, "type", "bridge")
+        _sh("ip", "link", "add", host, "type", "veth", "peer", "name", port)
+        _sh("ip", "link", "set", port, "master", bridge)
+        _sh("ip", "addr", "add", cidr, "dev", host)
+        for link in (bridge, port, host):
+            _sh("ip", "link", "set", link, "up")
+    if config["tun_node"]:
+        _mount("--bind", config["tun_node"], "/dev/net/tun")
+    for i, path in enumerate(config["acl_paths"]):
+        _place_file(path, config["acl_source"], Path(config["workdir"]) / f"stash{i}")
+    dnsmasq = _start_dnsmasq(config) if config["dhcp"] else None
+    print("ready", flush=True)
+    sys.stdin.read()                      # until the owner closes our stdin
+    if dnsmasq:
+        dnsmasq.terminate()
+        dnsmasq.wait()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--init":
+        try:
+            init_main(sys.argv[2])
+        except Exception as e:          # reported through the init log
+            print(f"sandbox init failed: {e}", file=sys.stderr)
+            sys.exit(1)
+    else:
+        print("usage: sandbox.py --init CONFIG (use scripts/netns-sandbox)",
+              file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,48 @@
+/*
+ * Small helpers shared by the generated code and its users: enum lookup
+ * tables and the string conversions the command line needs (booleans,
+ * sizes with suffixes, integers).
+ */
+#ifndef QAPI_UTIL_H
+#define QAPI_UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "qapi/error.h"
+
+/* Bits of QmpCommand.special_features and QEnumLookup.special_features. */
+enum {
+    QAPI_DEPRECATED = 1 << 0,
+    QAPI_UNSTABLE = 1 << 1,
+};
+
+/* The generated table behind each enum: names indexed by value. */
+typedef struct QEnumLookup {
+    const char *const *array;
+    const unsigned char *special_features;   /* may be NULL */
+    const int size;
+} QEnumLookup;
+
+/* The name of val; val must be in range (asserted). */
+const char *qapi_enum_lookup(const QEnumLookup *lookup, int val);
+/*
+ * The value named buf.  buf NULL returns def; an unknown name sets
+ * "Invalid parameter value: 'buf'"-style error and returns def.
+ */
+int qapi_enum_parse(const QEnumLookup *lookup, const char *buf, int def,
+                    Error **errp);
+
+/* on/off, yes/no, true/false (as the command line has always accepted). */
+bool qapi_bool_parse(const char *name, const char *value, bool *obj,
+                     Error **errp);
+/* Parse a string strictly: the whole string, no overflow; base 0. */
+bool qapi_str_to_int64(const char *str, int64_t *result);
+bool qapi_str_to_uint64(const char *str, uint64_t *result);
+/*
+ * A byte count with an optional binary suffix: B, K/k, M, G, T, P, E
+ * (1024-based, case-insensitive); fractions are allowed with a suffix
+ * ("1.5M").  Rejects negative values and overflow.
+ */
+bool qapi_str_to_size(const char *str, uint64_t *result);
+
+#endif

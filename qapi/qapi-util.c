@@ -1,0 +1,135 @@
+/*
+ * Enum lookup and the string conversions of the command line.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "qapi/util.h"
+
+const char *qapi_enum_lookup(const QEnumLookup *lookup, int val)
+{
+    g_assert(val >= 0 && val < lookup->size);
+    return lookup->array[val];
+}
+
+int qapi_enum_parse(const QEnumLookup *lookup, const char *buf, int def,
+                    Error **errp)
+{
+    int i;
+
+    if (!buf) {
+        return def;
+    }
+    for (i = 0; i < lookup->size; i++) {
+        if (!strcmp(buf, lookup->array[i])) {
+            return i;
+        }
+    }
+    error_setg(errp, "invalid parameter value: %s", buf);
+    return def;
+}
+
+bool qapi_bool_parse(const char *name, const char *value, bool *obj,
+                     Error **errp)
+{
+    if (!strcmp(value, "on") || !strcmp(value, "yes") ||
+        !strcmp(value, "true") || !strcmp(value, "y")) {
+        *obj = true;
+        return true;
+    }
+    if (!strcmp(value, "off") || !strcmp(value, "no") ||
+        !strcmp(value, "false") || !strcmp(value, "n")) {
+        *obj = false;
+        return true;
+    }
+    error_setg(errp, "Parameter '%s' expects 'on' or 'off'", name);
+    return false;
+}
+
+bool qapi_str_to_int64(const char *str, int64_t *result)
+{
+    char *end;
+    long long val;
+
+    if (!str || !*str || g_ascii_isspace(*str)) {
+        return false;
+    }
+    errno = 0;
+    val = strtoll(str, &end, 0);
+    if (errno || *end) {
+        return false;
+    }
+    *result = val;
+    return true;
+}
+
+bool qapi_str_to_uint64(const char *str, uint64_t *result)
+{
+    char *end;
+    unsigned long long val;
+
+    /* strtoull() would quietly negate "-1"; a count is never negative. */
+    if (!str || !*str || g_ascii_isspace(*str) || *str == '-') {
+        return false;
+    }
+    errno = 0;
+    val = strtoull(str, &end, 0);
+    if (errno || *end) {
+        return false;
+    }
+    *result = val;
+    return true;
+}
+
+bool qapi_str_to_size(const char *str, uint64_t *result)
+{
+    const char *p;
+    char *end;
+    uint64_t val, mul = 1;
+    double frac = 0;
+    int shift;
+
+    if (!str || !g_ascii_isdigit(*str)) {
+        return false;
+    }
+    errno = 0;
+    val = strtoull(str, &end, 10);
+    if (errno) {
+        return false;
+    }
+    p = end;
+    if (*p == '.') {
+        /* A fraction needs a suffix: "1.5" bytes means nothing. */
+        frac = g_ascii_strtod(p, &end);
+        if (end == p + 1) {
+            return false;
+        }
+        p = end;
+    }
+    if (*p) {
+        static const char suffixes[] = "BKMGTPE";
+        const char *s = strchr(suffixes, g_ascii_toupper(*p));
+
+        if (!s || p[1]) {
+            return false;
+        }
+        shift = (s - suffixes) * 10;
+        mul = (uint64_t)1 << shift;
+    } else if (frac != 0) {
+        return false;
+    }
+    if (val > UINT64_MAX / mul) {
+        return false;
+    }
+    val *= mul;
+    if (frac != 0) {
+        double extra = frac * (double)mul;  /* truncated below */
+
+        if (extra >= (double)(UINT64_MAX - val)) {
+            return false;
+        }
+        val += (uint64_t)extra;
+    }
+    *result = val;
+    return true;
+}

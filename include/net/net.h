@@ -1,0 +1,152 @@
+/*
+ * The network core: clients, peers and the flow-control contract between
+ * them.
+ *
+ * Every network endpoint is a NetClientState: a NIC (virtio-net), a back-end
+ * (tap, bridge, user) or a hub port.  Two clients are peers: what one sends,
+ * the other receives.  `-net` connects several clients through a hub instead.
+ *
+ * The contract (QEMU's, kept exactly, because back-ends and devices rely on
+ * it):
+ *
+ * - A receiver's receive() returns the number of bytes it consumed, or 0 to
+ *   say "not now".  Returning 0 is a promise: the receiver will call
+ *   qemu_flush_queued_packets() on itself once it can take packets again
+ *   (virtio-net does so when the guest posts RX buffers).  A negative value
+ *   is an error; the packet is dropped and counted.
+ * - can_receive() false has the same meaning as a 0 from receive(): packets
+ *   for it are queued, and the receiver flushes later.
+ * - qemu_send_packet_async() with a completion callback returns 0 when the
+ *   packet had to be queued: the sender must stop sending (a tap stops
+ *   polling its fd, leaving the backlog in the kernel) until the callback
+ *   runs.  Without a callback, a packet that does not fit the bounded queue
+ *   is dropped and counted.
+ * - Queued packets are delivered in order.  A client being deleted takes its
+ *   queued packets with it, in both directions, without calling callbacks.
+ *
+ * Everything runs in the main loop thread; nothing here blocks.
+ */
+#ifndef NET_NET_H
+#define NET_NET_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include "qapi/error.h"
+#include "qapi/qapi-types.h"
+
+typedef struct NetClientState NetClientState;
+typedef struct NetQueue NetQueue;
+
+/* Called when a queued packet finally went out; LEN is receive()'s result. */
+typedef void NetPacketSent(NetClientState *sender, ssize_t len);
+
+typedef struct NetClientInfo {
+    NetClientDriver type;
+    size_t size;                /* of the struct that embeds NetClientState */
+    ssize_t (*receive)(NetClientState *nc, const uint8_t *buf, size_t size);
+    /* Optional; used instead of receive() when present. */
+    ssize_t (*receive_iov)(NetClientState *nc, const struct iovec *iov,
+                           int iovcnt);
+    bool (*can_receive)(NetClientState *nc);
+    void (*cleanup)(NetClientState *nc);
+    void (*link_status_changed)(NetClientState *nc);
+    /* Back-ends that carry a virtio-net header (tap with IFF_VNET_HDR). */
+    bool (*has_vnet_hdr)(NetClientState *nc);
+    void (*set_vnet_hdr_len)(NetClientState *nc, int len);
+    void (*set_offload)(NetClientState *nc, bool csum, bool tso4, bool tso6,
+                        bool ecn, bool ufo);
+    /* Extra " key=value" text for `info network`, appended to info_str. */
+} NetClientInfo;
+
+typedef struct NetStats {
+    uint64_t rx_packets, rx_bytes;      /* delivered to this client */
+    uint64_t tx_packets, tx_bytes;      /* sent by this client */
+    uint64_t rx_dropped, tx_dropped;
+} NetStats;
+
+struct NetClientState {
+    const NetClientInfo *info;
+    NetClientState *peer;
+    NetQueue *incoming_queue;   /* packets waiting for this client */
+    char *model;                /* "tap", "bridge", "user", "hub", "virtio-net-pci" */
+    char *name;                 /* the id */
+    char info_str[256];         /* `info network` description */
+    bool link_down;
+    bool receive_disabled;      /* receive() said 0; waiting for a flush */
+    bool is_netdev;             /* created by -netdev / netdev_add */
+    bool is_nic;
+    NetStats stats;
+};
+
+/*
+ * Creates a client of INFO->size bytes (INFO->size >= sizeof(NetClientState))
+ * and registers it.  PEER may be NULL; if not, both become peers.
+ */
+NetClientState *qemu_new_net_client(const NetClientInfo *info,
+                                    NetClientState *peer, const char *model,
+                                    const char *name);
+/* Unregisters, drops queued packets, calls cleanup, frees. */
+void qemu_del_net_client(NetClientState *nc);
+
+ssize_t qemu_send_packet_async(NetClientState *sender, const uint8_t *buf,
+                               size_t size, NetPacketSent *sent_cb);
+ssize_t qemu_sendv_packet_async(NetClientState *sender,
+                                const struct iovec *iov, int iovcnt,
+                                NetPacketSent *sent_cb);
+/* Without a callback: queued if possible, else dropped. */
+void qemu_send_packet(NetClientState *sender, const uint8_t *buf, size_t size);
+
+/* True if a packet from SENDER would be received now (not queued). */
+bool qemu_can_send_packet(NetClientState *sender);
+/* Deliver what is queued for NC; call when NC can receive again. */
+void qemu_flush_queued_packets(NetClientState *nc);
+/* Drop what is queued for NC (e.g. on device reset). */
+void qemu_purge_queued_packets(NetClientState *nc);
+
+/* Clients, by id: netdevs and NICs share one namespace, like QEMU's. */
+NetClientState *qemu_find_netdev(const char *id);
+/* Calls FN for each registered client, in creation order. */
+void qemu_foreach_net_client(void (*fn)(NetClientState *nc, void *opaque),
+                             void *opaque);
+/* A NIC model without an explicit id gets "<model>.N". */
+char *qemu_net_unique_name(const char *model);
+
+/* Bytes of virtio-net header a peer carries (0 if none). */
+bool qemu_has_vnet_hdr(NetClientState *nc);
+void qemu_set_vnet_hdr_len(NetClientState *nc, int len);
+void qemu_set_offload(NetClientState *nc, bool csum, bool tso4, bool tso6,
+                      bool ecn, bool ufo);
+
+/* ---- configuration: -netdev, -net, -nic, netdev_add, netdev_del ---- */
+
+/*
+ * Creates the back-end NETDEV describes.  IS_NETDEV: from -netdev or
+ * netdev_add (peer of one NIC) rather than -net (a port of a hub).
+ */
+bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp);
+/*
+ * The command line's -netdev/-net argument ("bridge,id=hn0,br=br0") into a
+ * Netdev, through the same visitor QMP uses.  *HELP is set for "help" and
+ * "TYPE,help" (and NULL returned without an error).
+ */
+Netdev *net_parse_netdev(const char *optarg, bool *help, Error **errp);
+/* Parses and creates; with "help", lists the back-ends and sets *EXIT_NOW. */
+bool net_client_parse(const char *optarg, bool is_netdev, bool *exit_now,
+                      Error **errp);
+bool netdev_del(const char *id, Error **errp);
+bool net_set_link(const char *name, bool up, Error **errp);
+
+/* `info network`, in QEMU's format. */
+char *net_info_network(void);
+
+/* The helper path -netdev bridge uses when none is given. */
+const char *net_default_bridge_helper(void);
+
+/* Deletes every client (at exit): taps close, downscripts run. */
+void net_cleanup(void);
+
+#endif

@@ -1,0 +1,439 @@
+/*
+ * The network core: client registry, packet delivery with QEMU's
+ * flow-control contract (see include/net/net.h), back-end creation from the
+ * QAPI Netdev value, and `info network`.
+ */
+
+#include "net/net.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "config-host.h"
+#include "net/clients.h"
+#include "net/hub.h"
+#include "net/queue.h"
+#include "qapi/json-visitor.h"
+#include "qapi/qapi-visit.h"
+#include "qapi/visitor.h"
+#include "qemu/iov.h"
+#include "util/keyval.h"
+
+/* Every client, in creation order (`info network` order). */
+static GQueue net_clients = G_QUEUE_INIT;
+
+/* ---------------------------------------------------------------------- */
+/* Delivery */
+
+/* Hands one packet to NC's receive function; the queue's deliver hook. */
+static ssize_t deliver_to(NetClientState *sender, const struct iovec *iov,
+                          int iovcnt, void *opaque)
+{
+    NetClientState *nc = opaque;
+    size_t size = iov_size(iov, iovcnt);
+    ssize_t ret;
+
+    if (nc->link_down) {
+        /* A cable pulled out: the packet is lost, not held. */
+        nc->stats.rx_dropped++;
+        return (ssize_t)size;
+    }
+    if (nc->info->receive_iov) {
+        ret = nc->info->receive_iov(nc, iov, iovcnt);
+    } else if (iovcnt == 1) {
+        ret = nc->info->receive(nc, iov[0].iov_base, iov[0].iov_len);
+    } else {
+        g_autofree uint8_t *flat = g_malloc(size);
+        iov_to_buf(iov, iovcnt, 0, flat, size);
+        ret = nc->info->receive(nc, flat, size);
+    }
+    if (ret == 0) {
+        nc->receive_disabled = true;
+        return 0;
+    }
+    if (ret < 0) {
+        nc->stats.rx_dropped++;
+        return ret;
+    }
+    nc->stats.rx_packets++;
+    nc->stats.rx_bytes += size;
+    if (sender) {
+        sender->stats.tx_packets++;
+        sender->stats.tx_bytes += size;
+    }
+    return ret;
+}
+
+static bool can_receive(NetClientState *nc)
+{
+    if (nc->receive_disabled) {
+        return false;
+    }
+    return !nc->info->can_receive || nc->info->can_receive(nc);
+}
+
+bool qemu_can_send_packet(NetClientState *sender)
+{
+    NetClientState *peer = sender->peer;
+
+    if (!peer || peer->link_down) {
+        return true;            /* the packet would be dropped, not held */
+    }
+    return net_queue_is_empty(peer->incoming_queue) && can_receive(peer);
+}
+
+ssize_t qemu_sendv_packet_async(NetClientState *sender,
+                                const struct iovec *iov, int iovcnt,
+                                NetPacketSent *sent_cb)
+{
+    size_t size = iov_size(iov, iovcnt);
+    NetClientState *peer = sender->peer;
+    ssize_t ret;
+
+    if (sender->link_down || !peer) {
+        sender->stats.tx_dropped++;
+        return (ssize_t)size;
+    }
+    if (!net_queue_is_empty(peer->incoming_queue) || !can_receive(peer)) {
+        if (!net_queue_append(peer->incoming_queue, sender, iov, iovcnt,
+                              sent_cb)) {
+            sender->stats.tx_dropped++;
+            return (ssize_t)size;
+        }
+        return 0;
+    }
+    ret = deliver_to(sender, iov, iovcnt, peer);
+    if (ret == 0 &&
+        !net_queue_append(peer->incoming_queue, sender, iov, iovcnt, sent_cb)) {
+        sender->stats.tx_dropped++;
+        return (ssize_t)size;
+    }
+    return ret;
+}
+
+ssize_t qemu_send_packet_async(NetClientState *sender, const uint8_t *buf,
+                               size_t size, NetPacketSent *sent_cb)
+{
+    struct iovec iov = { .iov_base = (void *)buf, .iov_len = size };
+
+    return qemu_sendv_packet_async(sender, &iov, 1, sent_cb);
+}
+
+void qemu_send_packet(NetClientState *sender, const uint8_t *buf, size_t size)
+{
+    qemu_send_packet_async(sender, buf, size, NULL);
+}
+
+void qemu_flush_queued_packets(NetClientState *nc)
+{
+    nc->receive_disabled = false;
+    /* Behind a hub, what waits for us waits in the other ports' queues. */
+    if (nc->peer && net_hub_is_port(nc->peer)) {
+        net_hub_flush(nc->peer);
+    }
+    net_queue_flush(nc->incoming_queue);
+}
+
+void qemu_purge_queued_packets(NetClientState *nc)
+{
+    if (nc->peer) {
+        net_queue_purge(nc->peer->incoming_queue, nc);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Registry */
+
+NetClientState *qemu_new_net_client(const NetClientInfo *info,
+                                    NetClientState *peer, const char *model,
+                                    const char *name)
+{
+    NetClientState *nc;
+
+    g_assert(info->size >= sizeof(NetClientState));
+    g_assert(info->receive || info->receive_iov);
+    nc = g_malloc0(info->size);
+    nc->info = info;
+    nc->model = g_strdup(model);
+    nc->name = name ? g_strdup(name) : qemu_net_unique_name(model);
+    nc->incoming_queue = net_queue_new(deliver_to, nc);
+    if (peer) {
+        g_assert(!peer->peer);
+        nc->peer = peer;
+        peer->peer = nc;
+    }
+    g_queue_push_tail(&net_clients, nc);
+    return nc;
+}
+
+void qemu_del_net_client(NetClientState *nc)
+{
+    if (!g_queue_remove(&net_clients, nc)) {
+        return;
+    }
+    if (nc->peer) {
+        /* Our packets waiting at the peer, and its waiting for us, go. */
+        net_queue_purge(nc->peer->incoming_queue, nc);
+        nc->peer->peer = NULL;
+        nc->peer = NULL;
+    }
+    net_queue_free(nc->incoming_queue);
+    nc->incoming_queue = NULL;
+    if (nc->info->cleanup) {
+        nc->info->cleanup(nc);
+    }
+    g_free(nc->model);
+    g_free(nc->name);
+    g_free(nc);
+}
+
+NetClientState *qemu_find_netdev(const char *id)
+{
+    for (GList *l = net_clients.head; l; l = l->next) {
+        NetClientState *nc = l->data;
+        if (strcmp(nc->name, id) == 0) {
+            return nc;
+        }
+    }
+    return NULL;
+}
+
+void qemu_foreach_net_client(void (*fn)(NetClientState *nc, void *opaque),
+                             void *opaque)
+{
+    for (GList *l = net_clients.head; l;) {
+        GList *next = l->next;  /* FN may delete the client */
+        fn(l->data, opaque);
+        l = next;
+    }
+}
+
+char *qemu_net_unique_name(const char *model)
+{
+    int index = 0;
+
+    for (GList *l = net_clients.head; l; l = l->next) {
+        NetClientState *nc = l->data;
+        if (nc->model && strcmp(nc->model, model) == 0) {
+            index++;
+        }
+    }
+    return g_strdup_printf("%s.%d", model, index);
+}
+
+bool qemu_has_vnet_hdr(NetClientState *nc)
+{
+    return nc && nc->info->has_vnet_hdr && nc->info->has_vnet_hdr(nc);
+}
+
+void qemu_set_vnet_hdr_len(NetClientState *nc, int len)
+{
+    if (nc && nc->info->set_vnet_hdr_len) {
+        nc->info->set_vnet_hdr_len(nc, len);
+    }
+}
+
+void qemu_set_offload(NetClientState *nc, bool csum, bool tso4, bool tso6,
+                      bool ecn, bool ufo)
+{
+    if (nc && nc->info->set_offload) {
+        nc->info->set_offload(nc, csum, tso4, tso6, ecn, ufo);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Configuration */
+
+/* QEMU's rule for ids: a letter, then letters, digits, '-', '.', '_'. */
+static bool id_wellformed(const char *id)
+{
+    if (!g_ascii_isalpha(id[0])) {
+        return false;
+    }
+    for (const char *p = id + 1; *p; p++) {
+        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+typedef bool NetInitFn(const Netdev *netdev, const char *name,
+                       NetClientState *peer, Error **errp);
+
+static NetInitFn *const net_init_fns[NET_CLIENT_DRIVER__MAX] = {
+    [NET_CLIENT_DRIVER_USER] = net_init_slirp,
+    [NET_CLIENT_DRIVER_TAP] = net_init_tap,
+    [NET_CLIENT_DRIVER_BRIDGE] = net_init_bridge,
+    [NET_CLIENT_DRIVER_HUBPORT] = net_init_hubport,
+};
+
+bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp)
+{
+    NetClientState *peer = NULL;
+    NetInitFn *init = net_init_fns[netdev->type];
+
+    if (is_netdev || netdev->id) {
+        if (!netdev->id || !id_wellformed(netdev->id)) {
+            error_setg(errp, "Parameter 'id' expects an identifier");
+            return false;
+        }
+        if (qemu_find_netdev(netdev->id)) {
+            error_setg(errp, "Duplicate ID '%s' for netdev", netdev->id);
+            return false;
+        }
+    }
+    if (netdev->type == NET_CLIENT_DRIVER_NIC ||
+        netdev->type == NET_CLIENT_DRIVER_NONE) {
+        error_setg(errp, "Parameter 'type' expects a netdev backend type");
+        return false;
+    }
+    if (!init) {
+        error_setg(errp, "network backend '%s' is not compiled into this binary",
+                   NetClientDriver_str(netdev->type));
+        return false;
+    }
+    if (!is_netdev && netdev->type != NET_CLIENT_DRIVER_HUBPORT) {
+        /* -net: the back-end joins hub 0 through a port of its own. */
+        peer = net_hub_add_port(0, NULL, NULL);
+    }
+    if (!init(netdev, netdev->id, peer, errp)) {
+        if (peer) {
+            qemu_del_net_client(peer);
+        }
+        return false;
+    }
+    if (is_netdev) {
+        qemu_find_netdev(netdev->id)->is_netdev = true;
+    }
+    return true;
+}
+
+Netdev *net_parse_netdev(const char *optarg, bool *help, Error **errp)
+{
+    JsonNode *args = keyval_parse(optarg, "type", help, errp);
+    Netdev *netdev = NULL;
+    Visitor *v;
+
+    if (!args || *help) {
+        if (args) {
+            json_node_unref(args);
+        }
+        return NULL;
+    }
+    v = json_input_visitor_new_keyval(args);
+    visit_type_Netdev(v, NULL, &netdev, errp);
+    visit_free(v);
+    json_node_unref(args);
+    return netdev;
+}
+
+static void print_backends(void)
+{
+    printf("Available netdev backend types:\n");
+    for (int i = 0; i < NET_CLIENT_DRIVER__MAX; i++) {
+        if (net_init_fns[i]) {
+            printf("%s\n", NetClientDriver_str((NetClientDriver)i));
+        }
+    }
+}
+
+bool net_client_parse(const char *optarg, bool is_netdev, bool *exit_now,
+                      Error **errp)
+{
+    g_autoptr(Netdev) netdev = NULL;
+    bool help = false;
+
+    *exit_now = false;
+    netdev = net_parse_netdev(optarg, &help, errp);
+    if (help) {
+        print_backends();
+        *exit_now = true;
+        return true;
+    }
+    return netdev && net_client_init(netdev, is_netdev, errp);
+}
+
+bool netdev_del(const char *id, Error **errp)
+{
+    NetClientState *nc = qemu_find_netdev(id);
+
+    if (!nc) {
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Device '%s' not found",
+                  id);
+        return false;
+    }
+    if (!nc->is_netdev) {
+        error_setg(errp, "Device '%s' is not a netdev", id);
+        return false;
+    }
+    qemu_del_net_client(nc);
+    return true;
+}
+
+bool net_set_link(const char *name, bool up, Error **errp)
+{
+    NetClientState *nc = qemu_find_netdev(name);
+
+    if (!nc) {
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Device '%s' not found",
+                  name);
+        return false;
+    }
+    nc->link_down = !up;
+    if (nc->info->link_status_changed) {
+        nc->info->link_status_changed(nc);
+    }
+    /* A NIC's link is also its netdev's, as QEMU does: both ends see it. */
+    if (nc->peer && !net_hub_is_port(nc->peer)) {
+        nc->peer->link_down = !up;
+        if (nc->peer->info->link_status_changed) {
+            nc->peer->info->link_status_changed(nc->peer);
+        }
+    }
+    return true;
+}
+
+const char *net_default_bridge_helper(void)
+{
+    return CONFIG_BRIDGE_HELPER;
+}
+
+/* ---------------------------------------------------------------------- */
+/* info network */
+
+void net_print_client(GString *out, NetClientState *nc)
+{
+    g_string_append_printf(out, "%s: index=0,type=%s,%s%s\n", nc->name,
+                           NetClientDriver_str(nc->info->type), nc->info_str,
+                           nc->link_down ? " (link down)" : "");
+}
+
+char *net_info_network(void)
+{
+    GString *out = g_string_new("");
+
+    net_hub_info(out);
+    for (GList *l = net_clients.head; l; l = l->next) {
+        NetClientState *nc = l->data;
+        if (net_hub_is_port(nc) || (nc->peer && net_hub_is_port(nc->peer))) {
+            continue;           /* printed under its hub */
+        }
+        if (!nc->peer || nc->is_nic) {
+            net_print_client(out, nc);
+        }
+        if (nc->peer && nc->is_nic) {
+            g_string_append(out, " \\ ");
+            net_print_client(out, nc->peer);
+        }
+    }
+    return g_string_free(out, FALSE);
+}
+
+void net_cleanup(void)
+{
+    while (!g_queue_is_empty(&net_clients)) {
+        qemu_del_net_client(g_queue_peek_head(&net_clients));
+    }
+    net_hub_cleanup();
+}

@@ -1,0 +1,573 @@
+/*
+ * Unit tests for the network core: the flow-control contract between peers,
+ * hubs, the tap back-end over a real packet fd (a datagram socketpair stands
+ * in for /dev/net/tun: same one-frame-per-read semantics), and the bridge
+ * helper runner with stand-in helpers.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "net/hub.h"
+#include "net/net.h"
+#include "net/queue.h"
+#include "net/tap.h"
+
+/* A test client: records what it receives; can be told to refuse. */
+typedef struct TestClient {
+    NetClientState nc;
+    bool refuse;                /* can_receive() false */
+    bool say_zero;              /* receive() returns 0 */
+    GPtrArray *received;        /* GBytes */
+    int sent_callbacks;
+} TestClient;
+
+static ssize_t test_receive(NetClientState *nc, const uint8_t *buf, size_t size)
+{
+    TestClient *t = (TestClient *)nc;
+
+    if (t->say_zero) {
+        return 0;
+    }
+    g_ptr_array_add(t->received, g_bytes_new(buf, size));
+    return (ssize_t)size;
+}
+
+static bool test_can_receive(NetClientState *nc)
+{
+    return !((TestClient *)nc)->refuse;
+}
+
+static void test_cleanup(NetClientState *nc)
+{
+    g_ptr_array_unref(((TestClient *)nc)->received);
+}
+
+static const NetClientInfo test_info = {
+    .type = NET_CLIENT_DRIVER_NIC,
+    .size = sizeof(TestClient),
+    .receive = test_receive,
+    .can_receive = test_can_receive,
+    .cleanup = test_cleanup,
+};
+
+static TestClient *test_client(const char *name, NetClientState *peer)
+{
+    TestClient *t = (TestClient *)qemu_new_net_client(&test_info, peer,
+                                                      "test", name);
+    t->received = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+    return t;
+}
+
+static void sent_cb(NetClientState *sender, ssize_t len)
+{
+    ((TestClient *)sender)->sent_callbacks++;
+}
+
+static void assert_received(TestClient *t, guint index, const char *text)
+{
+    gsize size;
+    const char *data;
+
+    g_assert_cmpuint(t->received->len, >, index);
+    data = g_bytes_get_data(g_ptr_array_index(t->received, index), &size);
+    g_assert_cmpmem(data, size, text, strlen(text));
+}
+
+static ssize_t send_text(TestClient *from, const char *text, bool with_cb)
+{
+    return qemu_send_packet_async(&from->nc, (const uint8_t *)text,
+                                  strlen(text), with_cb ? sent_cb : NULL);
+}
+
+static void test_direct_delivery(void)
+{
+    TestClient *a = test_client("a", NULL);
+    TestClient *b = test_client("b", &a->nc);
+
+    g_assert_cmpint(send_text(a, "hello", true), ==, 5);
+    assert_received(b, 0, "hello");
+    g_assert_cmpint(a->sent_callbacks, ==, 0);      /* only for queued ones */
+    g_assert_cmpuint(a->nc.stats.tx_packets, ==, 1);
+    g_assert_cmpuint(b->nc.stats.rx_bytes, ==, 5);
+    qemu_del_net_client(&a->nc);
+    g_assert_null(b->nc.peer);
+    qemu_del_net_client(&b->nc);
+}
+
+/* can_receive() false: queued in order, sender told to wait, flushed later. */
+static void test_backpressure(void)
+{
+    TestClient *nic = test_client("nic", NULL);
+    TestClient *backend = test_client("backend", &nic->nc);
+
+    nic->refuse = true;
+    g_assert_false(qemu_can_send_packet(&backend->nc));
+    g_assert_cmpint(send_text(backend, "one", true), ==, 0);
+    g_assert_cmpint(send_text(backend, "two", true), ==, 0);
+    g_assert_cmpuint(nic->received->len, ==, 0);
+
+    nic->refuse = false;
+    /* Still queued: order wins over the now-ready receiver. */
+    g_assert_false(qemu_can_send_packet(&backend->nc));
+    qemu_flush_queued_packets(&nic->nc);
+    g_assert_cmpuint(nic->received->len, ==, 2);
+    assert_received(nic, 0, "one");
+    assert_received(nic, 1, "two");
+    g_assert_cmpint(backend->sent_callbacks, ==, 2);
+    g_assert_true(qemu_can_send_packet(&backend->nc));
+    qemu_del_net_client(&backend->nc);
+    qemu_del_net_client(&nic->nc);
+}
+
+/* receive() returning 0 is a promise to flush; nothing is lost meanwhile. */
+static void test_receive_zero(void)
+{
+    TestClient *nic = test_client("nic", NULL);
+    TestClient *backend = test_client("backend", &nic->nc);
+
+    nic->say_zero = true;
+    g_assert_cmpint(send_text(backend, "x", true), ==, 0);
+    g_assert_true(nic->nc.receive_disabled);
+    g_assert_cmpint(send_text(backend, "y", true), ==, 0);
+    nic->say_zero = false;
+    qemu_flush_queued_packets(&nic->nc);
+    assert_received(nic, 0, "x");
+    assert_received(nic, 1, "y");
+    g_assert_cmpint(backend->sent_callbacks, ==, 2);
+    qemu_del_net_client(&backend->nc);
+    qemu_del_net_client(&nic->nc);
+}
+
+/* Without a callback the queue is bounded: the excess is dropped, counted. */
+static void test_bounded_queue(void)
+{
+    TestClient *nic = test_client("nic", NULL);
+    TestClient *backend = test_client("backend", &nic->nc);
+
+    nic->refuse = true;
+    for (int i = 0; i < NET_QUEUE_LIMIT + 10; i++) {
+        send_text(backend, "p", false);
+    }
+    g_assert_cmpuint(net_queue_length(nic->nc.incoming_queue), ==,
+                     NET_QUEUE_LIMIT);
+    g_assert_cmpuint(backend->nc.stats.tx_dropped, ==, 10);
+    nic->refuse = false;
+    qemu_flush_queued_packets(&nic->nc);
+    g_assert_cmpuint(nic->received->len, ==, NET_QUEUE_LIMIT);
+    qemu_del_net_client(&backend->nc);
+    qemu_del_net_client(&nic->nc);
+}
+
+static void test_link_down_and_delete(void)
+{
+    TestClient *nic = test_client("nic0", NULL);
+    TestClient *backend = test_client("hn0", &nic->nc);
+    Error *err = NULL;
+
+    backend->nc.is_netdev = true;
+    g_assert_true(net_set_link("nic0", false, &err));
+    g_assert_true(nic->nc.link_down && backend->nc.link_down);
+    g_assert_cmpint(send_text(backend, "lost", true), ==, 4);
+    g_assert_cmpuint(nic->received->len, ==, 0);
+    g_assert_true(net_set_link("nic0", true, &err));
+    g_assert_cmpint(send_text(backend, "seen", true), ==, 4);
+    assert_received(nic, 0, "seen");
+
+    g_assert_false(net_set_link("nosuch", true, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, "Device 'nosuch' not found");
+    g_assert_cmpint(error_get_class(err), ==, ERROR_CLASS_DEVICE_NOT_FOUND);
+    error_free(err);
+    err = NULL;
+
+    /* Packets queued by a deleted sender vanish without callbacks. */
+    nic->refuse = true;
+    send_text(backend, "orphan", true);
+    g_assert_false(netdev_del("nic0", &err));       /* not a netdev */
+    g_assert_cmpstr(error_get_pretty(err), ==, "Device 'nic0' is not a netdev");
+    error_free(err);
+    err = NULL;
+    g_assert_true(netdev_del("hn0", &err));
+    g_assert_true(net_queue_is_empty(nic->nc.incoming_queue));
+    g_assert_null(qemu_find_netdev("hn0"));
+    g_assert_false(netdev_del("hn0", &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, "Device 'hn0' not found");
+    error_free(err);
+    qemu_del_net_client(&nic->nc);
+}
+
+static void test_hub(void)
+{
+    NetClientState *p0 = net_hub_add_port(0, NULL, NULL);
+    NetClientState *p1 = net_hub_add_port(0, NULL, NULL);
+    NetClientState *p2 = net_hub_add_port(0, NULL, NULL);
+    TestClient *nic = test_client("nic", p0);
+    TestClient *user = test_client("user", p1);
+    TestClient *tap = test_client("tap", p2);
+    g_autofree char *info = NULL;
+
+    send_text(nic, "broadcast", true);
+    assert_received(user, 0, "broadcast");
+    assert_received(tap, 0, "broadcast");
+    g_assert_cmpuint(nic->received->len, ==, 0);    /* not echoed back */
+
+    /* Nobody behind the hub can take a packet: the sender waits. */
+    user->refuse = true;
+    nic->refuse = true;
+    g_assert_cmpint(send_text(tap, "held", true), ==, 0);
+    nic->refuse = false;
+    user->refuse = false;
+    qemu_flush_queued_packets(&nic->nc);    /* the NIC posts buffers */
+    assert_received(nic, 0, "held");
+    assert_received(user, 1, "held");
+    g_assert_cmpint(tap->sent_callbacks, ==, 1);
+
+    info = net_info_network();
+    g_assert_true(g_str_has_prefix(info, "hub 0\n \\ hub0port0: nic: index=0,type=nic,"));
+    g_assert_nonnull(strstr(info, " \\ hub0port2: tap: "));
+
+    qemu_del_net_client(&nic->nc);
+    qemu_del_net_client(&user->nc);
+    qemu_del_net_client(&tap->nc);
+    net_cleanup();
+}
+
+/* ---------------------------------------------------------------------- */
+/* tap back-end over a datagram socketpair */
+
+typedef struct Wait {
+    TestClient *nic;
+    guint frames;
+} Wait;
+
+/* Runs the main loop until the NIC has received FRAMES frames. */
+static void run_until_received(TestClient *nic, guint frames)
+{
+    for (int i = 0; i < 1000 && nic->received->len < frames; i++) {
+        g_main_context_iteration(NULL, TRUE);
+    }
+    g_assert_cmpuint(nic->received->len, ==, frames);
+}
+
+static void run_idle(int iterations)
+{
+    for (int i = 0; i < iterations; i++) {
+        g_main_context_iteration(NULL, FALSE);
+    }
+}
+
+/* Enough 1000-byte frames to fill a socket's send buffer several times. */
+#define TAP_TEST_FRAMES 800
+
+static void test_tap_fd(void)
+{
+    int sv[2];
+    NetClientState *tap;
+    TestClient *nic;
+    int queued = 0;
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), ==, 0);
+    nic = test_client("nic", NULL);
+    tap = net_tap_fd_init(&nic->nc, "tap", "hn0", sv[0]);
+    g_assert_false(qemu_has_vnet_hdr(tap));         /* not a real tap */
+
+    /* Wire to guest. */
+    g_assert_cmpint(send(sv[1], "f1", 2, 0), ==, 2);
+    run_until_received(nic, 1);
+    assert_received(nic, 0, "f1");
+
+    /* The guest runs out of buffers: one frame waits at the NIC, the rest
+     * stay in the kernel because the tap stops reading. */
+    nic->refuse = true;
+    g_assert_cmpint(send(sv[1], "f2", 2, 0), ==, 2);
+    g_assert_cmpint(send(sv[1], "f3", 2, 0), ==, 2);
+    g_assert_cmpint(send(sv[1], "f4", 2, 0), ==, 2);
+    run_idle(50);
+    g_assert_cmpuint(nic->received->len, ==, 1);
+    g_assert_cmpuint(net_queue_length(nic->nc.incoming_queue), ==, 1);
+
+    /* Buffers posted: the waiting frame, then the kernel's, in order. */
+    nic->refuse = false;
+    qemu_flush_queued_packets(&nic->nc);
+    run_until_received(nic, 4);
+    assert_received(nic, 1, "f2");
+    assert_received(nic, 2, "f3");
+    assert_received(nic, 3, "f4");
+    g_assert_cmpuint(tap->stats.tx_packets, ==, 4);
+
+    /* Guest to wire, past what the socket holds: the excess waits in the
+     * tap's queue (the NIC is told to wait) and goes out as it drains. */
+    for (int i = 0; i < TAP_TEST_FRAMES; i++) {
+        char frame[1000];
+        memset(frame, 'x', sizeof(frame));
+        snprintf(frame, sizeof(frame), "out%03d", i);
+        if (qemu_send_packet_async(&nic->nc, (uint8_t *)frame, sizeof(frame),
+                                   sent_cb) == 0) {
+            queued++;
+        }
+    }
+    g_assert_cmpint(queued, >, 0);
+    for (int i = 0; i < TAP_TEST_FRAMES; i++) {
+        char expect[16];
+        char frame[1000];
+        ssize_t n;
+        while ((n = recv(sv[1], frame, sizeof(frame), MSG_DONTWAIT)) < 0 &&
+               errno == EAGAIN) {
+            g_main_context_iteration(NULL, TRUE);
+        }
+        snprintf(expect, sizeof(expect), "out%03d", i);
+        g_assert_cmpint(n, ==, sizeof(frame));
+        g_assert_cmpstr(frame, ==, expect);
+    }
+    g_assert_cmpint(nic->sent_callbacks, ==, queued);
+
+    qemu_del_net_client(tap);                       /* closes sv[0] */
+    g_assert_cmpint(fcntl(sv[0], F_GETFD), ==, -1);
+    qemu_del_net_client(&nic->nc);
+    close(sv[1]);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The bridge helper runner, with stand-in helpers */
+
+static char *helper_dir;
+
+static char *write_helper(const char *name, const char *body)
+{
+    char *path = g_build_filename(helper_dir, name, NULL);
+
+    g_assert_true(g_file_set_contents(path, body, -1, NULL));
+    g_assert_cmpint(g_chmod(path, 0755), ==, 0);
+    return path;
+}
+
+static void expect_helper_error(const char *helper, const char *want)
+{
+    Error *err = NULL;
+
+    g_assert_cmpint(net_bridge_run_helper(helper, "br0", &err), ==, -1);
+    g_assert_cmpstr(error_get_pretty(err), ==, want);
+    error_free(err);
+}
+
+static void test_helper_failures(void)
+{
+    g_autofree char *denied = write_helper("denied",
+        "#!/bin/sh\necho \"qemu-bridge-helper: access denied by ACL: no rule "
+        "allows bridge '$3'\" >&2\nexit 1\n");
+    g_autofree char *silent = write_helper("silent", "#!/bin/sh\nexit 0\n");
+    g_autofree char *crash = write_helper("crash", "#!/bin/sh\nkill -9 $$\n");
+
+    expect_helper_error(denied, "bridge helper failed: qemu-bridge-helper: "
+                        "access denied by ACL: no rule allows bridge '--br=br0'");
+    expect_helper_error(silent, "bridge helper failed: it exited without "
+                        "sending a file descriptor");
+    expect_helper_error(crash, "bridge helper failed: it exited with status 137");
+    expect_helper_error("/nonexistent/helper", "bridge helper failed: cannot "
+                        "run /nonexistent/helper: No such file or directory");
+}
+
+static void test_helper_arguments(void)
+{
+    g_autofree char *log = g_build_filename(helper_dir, "args", NULL);
+    g_autofree char *body = g_strdup_printf(
+        "#!/bin/sh\necho \"$@\" > %s\nls -l /proc/$$/fd/ > %s.fds\n"
+        "exit 1\n", log, log);
+    g_autofree char *helper = write_helper("record", body);
+    g_autofree char *with_br = g_strdup_printf("%s --br=qemubr0", helper);
+    g_autofree char *fds_path = g_strdup_printf("%s.fds", log);
+    g_autofree char *text = NULL;
+    int marker = open("/dev/zero", O_RDONLY);   /* must not reach the helper */
+    Error *err = NULL;
+
+    g_assert_cmpint(net_bridge_run_helper(helper, "br0", &err), ==, -1);
+    error_free(err);
+    err = NULL;
+    g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+    g_assert_true(g_regex_match_simple("^--use-vnet --fd=[0-9]+ --br=br0\n$",
+                                       text, 0, 0));
+    g_free(text);
+    g_assert_true(g_file_get_contents(fds_path, &text, NULL, NULL));
+    g_assert_null(strstr(text, "/dev/zero"));
+    g_assert_nonnull(strstr(text, "socket:"));
+    g_free(text);
+    close(marker);
+
+    /* With arguments: through the shell, and its own --br= wins. */
+    g_assert_cmpint(net_bridge_run_helper(with_br, "br0", &err), ==, -1);
+    error_free(err);
+    g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+    g_assert_true(g_regex_match_simple("^--br=qemubr0 --use-vnet --fd=[0-9]+\n$",
+                                       text, 0, 0));
+}
+
+static void test_helper_sends_fd(void)
+{
+    g_autofree char *helper = write_helper("sender",
+        "#!/usr/bin/python3\n"
+        "import socket, sys\n"
+        "fd = int([a for a in sys.argv if a.startswith('--fd=')][0][5:])\n"
+        "socket.send_fds(socket.socket(fileno=fd), [b'\\0'], [0])\n");
+    Error *err = NULL;
+    int fd = net_bridge_run_helper(helper, "br0", &err);
+
+    g_assert_null(err);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(fcntl(fd, F_GETFD) & FD_CLOEXEC, ==, FD_CLOEXEC);
+    close(fd);
+}
+
+static void test_helper_timeout(void)
+{
+    g_autofree char *helper = write_helper("hang", "#!/bin/sh\nexec sleep 60\n");
+    gint64 start = g_get_monotonic_time();
+    g_autofree char *want = g_strdup_printf(
+        "bridge helper failed: %s did not finish within 0 s", helper);
+
+    net_bridge_helper_timeout_ms = 300;
+    expect_helper_error(helper, want);
+    net_bridge_helper_timeout_ms = BRIDGE_HELPER_TIMEOUT_MS;
+    g_assert_cmpint(g_get_monotonic_time() - start, <, 5 * G_USEC_PER_SEC);
+}
+
+/* ---------------------------------------------------------------------- */
+/* -netdev/-net parsing and the user back-end (libslirp) */
+
+static NetClientState *netdev_from_cli(const char *text, Error **errp)
+{
+    bool exit_now;
+    g_autoptr(Netdev) nd = NULL;
+    bool help = false;
+
+    if (!net_client_parse(text, true, &exit_now, errp)) {
+        return NULL;
+    }
+    nd = net_parse_netdev(text, &help, &error_abort);
+    return qemu_find_netdev(nd->id);
+}
+
+static void expect_cli_error(const char *text, const char *want)
+{
+    bool exit_now;
+    Error *err = NULL;
+
+    g_assert_false(net_client_parse(text, true, &exit_now, &err));
+    g_assert_nonnull(err);
+    if (!strstr(error_get_pretty(err), want)) {
+        g_error("'%s': error '%s' lacks '%s'", text, error_get_pretty(err), want);
+    }
+    error_free(err);
+}
+
+static void test_cli_errors(void)
+{
+    expect_cli_error("bridge,id=hn0,bad=1", "Invalid parameter 'bad'");
+    expect_cli_error("bridge", "Parameter 'id' is missing");
+    expect_cli_error("bridge,id=0bad", "Parameter 'id' expects an identifier");
+    expect_cli_error("bridge,id=a b", "Parameter 'id' expects an identifier");
+    expect_cli_error("frob,id=x", "frob");
+    expect_cli_error("nic,id=x", "expects a netdev backend type");
+    expect_cli_error("tap,id=t0,vhost=on", "vhost-net is not supported");
+    expect_cli_error("tap,id=t0,queues=4", "multiqueue tap (queues=4)");
+    expect_cli_error("tap,id=t0,fd=3,ifname=x", "invalid with fd=");
+    expect_cli_error("tap,id=t0,helper=/bin/true,script=no",
+                     "invalid with helper=");
+    expect_cli_error("tap,id=t0,fd=nosuchname",
+                     "File descriptor named 'nosuchname' has not been found");
+    expect_cli_error("user,id=u0,net=10.0.2.0/24,host=10.0.3.2",
+                     "Invalid parameter 'host': 10.0.3.2 is outside the network");
+    expect_cli_error("user,id=u0,hostfwd=tcp:127.0.0.1:2222", "Invalid host "
+                     "forwarding rule 'tcp:127.0.0.1:2222'");
+    expect_cli_error("user,id=u0,hostfwd=sctp::1-:2", "Invalid host forwarding");
+    expect_cli_error("user,id=u0,guestfwd=tcp:10.0.2.100:1-cmd:true",
+                     "guestfwd= is not supported");
+    expect_cli_error("hubport,id=p0,hubid=0,netdev=nosuch",
+                     "netdev 'nosuch' not found");
+    g_assert_null(qemu_find_netdev("hn0"));
+    g_assert_null(qemu_find_netdev("t0"));
+    g_assert_null(qemu_find_netdev("u0"));
+    g_assert_null(qemu_find_netdev("p0"));
+}
+
+static void test_duplicate_id(void)
+{
+    Error *err = NULL;
+    NetClientState *u = netdev_from_cli("user,id=dup,restrict=on", &error_abort);
+
+    g_assert_nonnull(u);
+    g_assert_true(u->is_netdev);
+    expect_cli_error("user,id=dup", "Duplicate ID 'dup' for netdev");
+    g_assert_true(netdev_del("dup", &err));
+}
+
+/* An ARP request for the user network's gateway gets libslirp's answer. */
+static void test_user_arp_and_hostfwd(void)
+{
+    static const uint8_t arp_request[60] = {
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x52, 0x54, 0x00, 0x12, 0x34, 0x56,
+        0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01,
+        0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 10, 0, 2, 15,
+        0, 0, 0, 0, 0, 0, 10, 0, 2, 2,
+    };
+    int port = 20000 + getpid() % 20000;
+    g_autofree char *text = g_strdup_printf(
+        "user,id=u1,hostfwd=tcp:127.0.0.1:%d-:22", port);
+    NetClientState *user = netdev_from_cli(text, &error_abort);
+    TestClient *nic = test_client("nic", user);
+    struct sockaddr_in addr = {
+        .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+        .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+    };
+    int sock = socket(AF_INET, SOCK_STREAM, 0);
+    gsize size;
+    const uint8_t *reply;
+    Error *err = NULL;
+
+    g_assert_cmpstr(user->info_str, ==, "net=10.0.2.0,restrict=off");
+    qemu_send_packet(&nic->nc, arp_request, sizeof(arp_request));
+    run_until_received(nic, 1);
+    reply = g_bytes_get_data(g_ptr_array_index(nic->received, 0), &size);
+    g_assert_cmpuint(size, >=, 42);
+    g_assert_cmpint(reply[12] << 8 | reply[13], ==, 0x0806);      /* ARP */
+    g_assert_cmpint(reply[21], ==, 2);                            /* reply */
+    g_assert_cmpmem(reply + 28, 4, ((uint8_t[]){ 10, 0, 2, 2 }), 4);
+
+    /* hostfwd: libslirp listens on the host side. */
+    g_assert_cmpint(connect(sock, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+    close(sock);
+
+    qemu_del_net_client(&nic->nc);
+    g_assert_true(netdev_del("u1", &err));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/net/direct-delivery", test_direct_delivery);
+    g_test_add_func("/net/backpressure", test_backpressure);
+    g_test_add_func("/net/receive-zero", test_receive_zero);
+    g_test_add_func("/net/bounded-queue", test_bounded_queue);
+    g_test_add_func("/net/link-down-and-delete", test_link_down_and_delete);
+    g_test_add_func("/net/hub", test_hub);
+    g_test_add_func("/net/tap-fd", test_tap_fd);
+    g_test_add_func("/net/helper-failures", test_helper_failures);
+    g_test_add_func("/net/helper-arguments", test_helper_arguments);
+    g_test_add_func("/net/helper-sends-fd", test_helper_sends_fd);
+    g_test_add_func("/net/helper-timeout", test_helper_timeout);
+    g_test_add_func("/net/cli-errors", test_cli_errors);
+    g_test_add_func("/net/duplicate-id", test_duplicate_id);
+    g_test_add_func("/net/user-arp-and-hostfwd", test_user_arp_and_hostfwd);
+    helper_dir = g_dir_make_tmp("net-test-XXXXXX", NULL);
+    int status = g_test_run();
+    g_autofree char *rm = g_strdup_printf("rm -rf %s", helper_dir);
+    g_assert_cmpint(system(rm), ==, 0);
+    return status;
+}

@@ -384,7 +384,6 @@ bool net_init_slirp(const Netdev *netdev, const char *name,
     const NetdevUserOptions *opts = &netdev->u.user;
     SlirpConfig cfg = { 0 };
     struct in_addr net, mask, host, dhcp, dns;
-    g_autofree char *net_text = NULL;
     g_autoptr(GPtrArray) search = g_ptr_array_new();
     SlirpState *s;
 

@@ -14,6 +14,7 @@
 #include "net/hub.h"
 #include "net/queue.h"
 #include "qapi/json-visitor.h"
+#include "qapi/qapi-commands.h"
 #include "qapi/qapi-visit.h"
 #include "qapi/visitor.h"
 #include "qemu/iov.h"
@@ -392,6 +393,21 @@ bool net_set_link(const char *name, bool up, Error **errp)
         }
     }
     return true;
+}
+
+void qmp_netdev_add(Netdev *netdev, Error **errp)
+{
+    net_client_init(netdev, true, errp);
+}
+
+void qmp_netdev_del(const char *id, Error **errp)
+{
+    netdev_del(id, errp);
+}
+
+void qmp_set_link(const char *name, bool up, Error **errp)
+{
+    net_set_link(name, up, errp);
 }
 
 const char *net_default_bridge_helper(void)

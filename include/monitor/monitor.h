@@ -1,0 +1,59 @@
+/*
+ * QMP monitors: QEMU's machine protocol over a byte stream.
+ *
+ * A Monitor is the protocol state of one QMP connection: greeting,
+ * capabilities negotiation, the streaming JSON reader, dispatch through a
+ * command table, and events.  It does not know sockets: a transport (a
+ * chardev: stdio, unix or tcp socket) feeds it bytes and gives it a way to
+ * write and to hand over file descriptors received with SCM_RIGHTS.
+ *
+ * Rules:
+ * - monitor_qmp_connected() starts a session: the greeting goes out and
+ *   only qmp_capabilities is accepted until it succeeds.  Every reply is
+ *   one line of JSON ended by "\r\n", as QEMU sends it.
+ * - Malformed input gets an error reply; the next command works.
+ * - Events go to every connected monitor past negotiation.
+ * - Everything runs in the main loop thread.
+ */
+#ifndef MONITOR_MONITOR_H
+#define MONITOR_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "qapi/qmp-dispatch.h"
+
+typedef struct Monitor Monitor;
+
+typedef struct MonitorTransport {
+    void (*write)(void *opaque, const char *buf, size_t len);
+    /* The oldest fd the client passed and nobody took yet, or -1. */
+    int (*take_fd)(void *opaque);
+} MonitorTransport;
+
+/* The table of commands every monitor serves once negotiated. */
+void monitor_set_commands(QmpCommandList *commands);
+/* Fills CMDS with every command of the schema (the emulator's table) and
+ * makes it the monitors' table. */
+void monitor_register_commands(QmpCommandList *cmds);
+
+Monitor *monitor_qmp_new(const MonitorTransport *transport, void *opaque);
+void monitor_qmp_free(Monitor *mon);
+void monitor_qmp_connected(Monitor *mon);
+void monitor_qmp_disconnected(Monitor *mon);
+void monitor_qmp_input(Monitor *mon, const void *buf, size_t len);
+
+/* The monitor whose command is running (NULL outside dispatch). */
+Monitor *monitor_cur(void);
+/* A file descriptor the current client passed along, or -1. */
+int monitor_take_fd(Monitor *mon);
+/* Leave capabilities negotiation (qmp_capabilities); false if done already. */
+bool monitor_qmp_enter_command_mode(Monitor *mon, bool oob);
+
+/* Sends every QAPI event to every monitor in command mode. */
+void monitor_install_event_emitter(void);
+
+/* Human monitor commands (`info network`...); the text they print. */
+char *hmp_execute(const char *command_line, Error **errp);
+
+#endif

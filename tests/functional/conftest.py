@@ -61,11 +61,16 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def make_sandbox(request, tmp_path, build_facts):
     """make_sandbox(**kwargs) -> a started Sandbox, closed after the test.
-    kwargs go to Sandbox(); the ACL goes over the build's bridge.conf path."""
+    kwargs go to Sandbox(); the ACL goes over the build's bridge.conf path,
+    and the built helper appears at its installed path (the default helper
+    of -netdev bridge)."""
     made = []
 
     def make(**kwargs):
         kwargs.setdefault("acl_path", build_facts["bridge_conf"])
+        kwargs.setdefault("files", {build_facts["bridge_helper"]:
+                                    str(Path(build_facts["build_root"]) /
+                                        "qemu-bridge-helper")})
         workdir = tmp_path / f"sandbox{len(made)}"
         box = Sandbox(workdir, **kwargs)
         made.append(box)

@@ -6,7 +6,9 @@ the bridge, the other (``<bridge>-host``) carries the bridge's host address
 (10.0.2.1/24 for br0).  dnsmasq can serve DHCP and TFTP on those addresses.
 A bridge.conf written by the test is bind-mounted over the helper's
 compiled-in ACL path (acl_path: one path or a list), visible only inside
-the sandbox's mount namespace.
+the sandbox's mount namespace; other files can be shown at fixed paths the
+same way (files={inside: outside}), e.g. the built helper at its installed
+path so that `-netdev bridge` finds it without helper=.
 
 Nothing here needs privileges: the user namespace makes the caller root
 inside it.  Run as real root, the sandbox is just as isolated, and it can
@@ -55,7 +57,7 @@ class Sandbox:
     """One private network.  Use as a context manager, or start()/close()."""
 
     def __init__(self, workdir, bridges=None, dhcp=True, tftp_root=None,
-                 acl_path=None, acl_text="allow br0\n"):
+                 acl_path=None, acl_text="allow br0\n", files=None):
         self.workdir = Path(workdir)
         self.bridges = dict(DEFAULT_BRIDGES if bridges is None else bridges)
         for name in self.bridges:
@@ -65,6 +67,8 @@ class Sandbox:
         self.tftp_root = str(tftp_root) if tftp_root else None
         self.acl_path = acl_path
         self.acl_source = self.workdir / "bridge.conf"
+        # Other files to show inside at fixed paths: {inside: outside}.
+        self.files = dict(files or {})
         self.init = None
         self.init_pid = None        # host pid of the namespace's pid 1
         self.maps_user = os.geteuid() == 0
@@ -88,9 +92,11 @@ class Sandbox:
             "bridges": self.bridges,
             "dhcp": self.dhcp,
             "tftp_root": self.tftp_root,
-            "acl_paths": ([self.acl_path] if isinstance(self.acl_path, str)
-                          else list(self.acl_path or [])),
-            "acl_source": str(self.acl_source) if self.acl_path else None,
+            "place": [[path, str(self.acl_source)] for path in
+                      ([self.acl_path] if isinstance(self.acl_path, str)
+                       else list(self.acl_path or []))]
+                     + [[inside, str(outside)]
+                        for inside, outside in self.files.items()],
         }
         config["tun_node"] = self._world_usable_tun()
         config_path = self.workdir / "sandbox.json"
@@ -434,8 +440,8 @@ def init_main(config_path):
             _sh("ip", "link", "set", link, "up")
     if config["tun_node"]:
         _mount("--bind", config["tun_node"], "/dev/net/tun")
-    for i, path in enumerate(config["acl_paths"]):
-        _place_file(path, config["acl_source"], Path(config["workdir"]) / f"stash{i}")
+    for i, (inside, outside) in enumerate(config["place"]):
+        _place_file(inside, outside, Path(config["workdir"]) / f"stash{i}")
     dnsmasq = _start_dnsmasq(config) if config["dhcp"] else None
     print("ready", flush=True)
     sys.stdin.read()                      # until the owner closes our stdin

@@ -86,3 +86,10 @@ def test_cli_runs_a_command(build_dir):
         capture_output=True, text=True, timeout=60)
     assert result.returncode == 7
     assert result.stdout.startswith("br0-host")
+
+
+def test_built_helper_at_installed_path(sandbox, build_facts):
+    """-netdev bridge without helper= runs the installed path: the sandbox
+    shows the built helper there."""
+    result = sandbox.run([build_facts["bridge_helper"], "--version"], check=True)
+    assert result.stdout.startswith("qemu-bridge-helper version ")

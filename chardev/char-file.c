@@ -1,0 +1,57 @@
+/*
+ * The file back-end: output goes to a host file (path=, append=), no
+ * input, as QEMU's "file:PATH" / -chardev file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "qemu/gerror.h"
+#include "chardev/char.h"
+
+static const char *const file_options[] = { "path", "append", NULL };
+
+static bool file_open(Chardev *chr, ChardevOptions *opts, GError **errp)
+{
+    const char *path = qemu_chr_opt(opts, "path");
+    bool append;
+    int fd;
+
+    if (!path) {
+        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
+                    "chardev: file: no filename given");
+        return false;
+    }
+    if (!qemu_chr_opt_bool(opts, "append", false, &append, errp)) {
+        return false;
+    }
+    fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
+              (append ? O_APPEND : O_TRUNC), 0666);
+    if (fd < 0) {
+        g_set_error(errp, G_FILE_ERROR, g_file_error_from_errno(errno),
+                    "Could not open '%s': %s", path, g_strerror(errno));
+        return false;
+    }
+    qemu_chr_fd_set_fds(chr, -1, fd);
+    chr->be_open = true;
+    return true;
+}
+
+static void file_close(Chardev *chr)
+{
+    FDChardev *s = (FDChardev *)chr;
+
+    if (s->fd_out >= 0) {
+        close(s->fd_out);
+        s->fd_out = -1;
+    }
+}
+
+const ChardevClass char_file_class = {
+    .name = "file",
+    .instance_size = sizeof(FDChardev),
+    .options = file_options,
+    .open = file_open,
+    .chr_write = qemu_chr_fd_write,
+    .chr_close = file_close,
+};

@@ -1,0 +1,377 @@
+/*
+ * The RISC-V "virt" board (see include/hw/riscv/virt.h).
+ *
+ * Start-up: RAM and the reset ROM become host-backed regions of the CPU
+ * bus; every other address goes through the MMIO map.  Firmware, kernel,
+ * initrd, device tree and reset vector are collected in a RomSet and
+ * copied into memory at each reset, so a reset reboots the same images.
+ *
+ * The PCIe windows (PIO, ECAM, MMIO32) are in the map but have nothing
+ * behind them yet: reads return all ones (a PCI "nothing here"), writes are
+ * ignored, and the device tree has no pci node, so guests do not look.
+ * The ECAM host bridge will take VIRT_PCIE_ECAM and the windows over.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <libfdt.h>
+#include <glib.h>
+
+#include "qemu/gerror.h"
+#include "hw/char/serial.h"
+#include "hw/intc/riscv_clint.h"
+#include "hw/intc/sifive_plic.h"
+#include "hw/irq.h"
+#include "hw/misc/sifive_test.h"
+#include "hw/riscv/boot.h"
+#include "hw/riscv/virt.h"
+#include "hw/rtc/goldfish_rtc.h"
+#include "hw/virtio/virtio-mmio.h"
+#include "qemu/units.h"
+#include "system/cpus.h"
+#include "system/runstate.h"
+
+const MemMapEntry virt_memmap[VIRT_MEMMAP_COUNT] = {
+    [VIRT_MROM] =       { 0x1000, 0xf000 },
+    [VIRT_TEST] =       { 0x100000, 0x1000 },
+    [VIRT_RTC] =        { 0x101000, 0x1000 },
+    [VIRT_CLINT] =      { 0x2000000, CLINT_SIZE },
+    [VIRT_PCIE_PIO] =   { 0x3000000, 0x10000 },
+    [VIRT_PLIC] =       { 0xc000000, PLIC_SIZE },
+    [VIRT_UART0] =      { 0x10000000, SERIAL_MMIO_SIZE },
+    [VIRT_VIRTIO] =     { 0x10001000, VIRTIO_MMIO_SIZE },
+    [VIRT_PCIE_ECAM] =  { 0x30000000, 0x10000000 },
+    [VIRT_PCIE_MMIO] =  { 0x40000000, 0x40000000 },
+    [VIRT_DRAM] =       { 0x80000000, 0 },
+};
+
+/* ---- glue between the CPU bus and the MMIO map ---- */
+
+static bool virt_bus_read(void *opaque, uint64_t paddr, unsigned size,
+                          uint64_t *val)
+{
+    VirtMachineState *s = opaque;
+
+    return mmio_map_read(s->mmio, paddr, size, val);
+}
+
+static bool virt_bus_write(void *opaque, uint64_t paddr, unsigned size,
+                           uint64_t val)
+{
+    VirtMachineState *s = opaque;
+
+    return mmio_map_write(s->mmio, paddr, size, val);
+}
+
+static const RISCVMemOps virt_bus_ops = {
+    .read = virt_bus_read,
+    .write = virt_bus_write,
+};
+
+/* A hart's interrupt input; N is the mip bit number. */
+static void hart_irq(void *opaque, int n, int level)
+{
+    riscv_cpu_set_irq(opaque, UINT64_C(1) << n, level);
+}
+
+static uint64_t hart_time(void *opaque)
+{
+    return riscv_clint_get_mtime(opaque);
+}
+
+static void invalidate_code(void *opaque, uint64_t addr, uint64_t len)
+{
+    riscv_bus_invalidate_range(opaque, addr, len);
+}
+
+static void virt_reset(void *opaque)
+{
+    VirtMachineState *s = opaque;
+
+    rom_set_install(s->roms, invalidate_code, s->bus);
+    for (unsigned h = 0; h < s->num_harts; h++) {
+        riscv_cpu_reset(s->harts[h], virt_memmap[VIRT_MROM].base);
+    }
+    riscv_clint_reset(s->clint);
+    sifive_plic_reset(s->plic);
+    serial_reset(s->uart0);
+    goldfish_rtc_reset(s->rtc);
+}
+
+static void *alloc_guest_memory(const char *name, uint64_t size,
+                                GError **errp)
+{
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+    if (p == MAP_FAILED) {
+        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
+                    "cannot set up guest memory '%s': %s", name,
+                    g_strerror(errno));
+        return NULL;
+    }
+    return p;
+}
+
+static bool map_device(VirtMachineState *s, const char *name, int entry,
+                       hwaddr offset, hwaddr size, const MMIORegionOps *ops,
+                       void *opaque, GError **errp)
+{
+    return mmio_map_add(s->mmio, name, virt_memmap[entry].base + offset,
+                        size ? size : virt_memmap[entry].size, ops, opaque,
+                        errp);
+}
+
+static bool create_devices(VirtMachineState *s, GError **errp)
+{
+    MachineState *ms = s->ms;
+    qemu_irq msip[VIRT_CPUS_MAX], mtip[VIRT_CPUS_MAX];
+    qemu_irq ctx[2 * VIRT_CPUS_MAX];
+
+    for (unsigned h = 0; h < s->num_harts; h++) {
+        msip[h] = qemu_allocate_irq(hart_irq, s->harts[h], 3);
+        mtip[h] = qemu_allocate_irq(hart_irq, s->harts[h], 7);
+        ctx[2 * h] = qemu_allocate_irq(hart_irq, s->harts[h], 11);
+        ctx[2 * h + 1] = qemu_allocate_irq(hart_irq, s->harts[h], 9);
+    }
+    s->clint = riscv_clint_new(s->num_harts, msip, mtip);
+    s->plic = sifive_plic_new(s->num_harts, ctx);
+    for (unsigned h = 0; h < s->num_harts; h++) {
+        riscv_cpu_set_time_source(s->harts[h], hart_time, s->clint);
+    }
+    s->uart0 = serial_mm_new(ms->nserial ? ms->serial[0] : NULL,
+                             sifive_plic_get_irq(s->plic, VIRT_UART0_IRQ),
+                             errp);
+    if (!s->uart0) {
+        return false;
+    }
+    s->rtc = goldfish_rtc_new(sifive_plic_get_irq(s->plic, VIRT_RTC_IRQ));
+    s->unmapped_value = UINT64_MAX;
+
+    if (!map_device(s, "riscv.sifive.test", VIRT_TEST, 0, 0,
+                    sifive_test_ops(), NULL, errp) ||
+        !map_device(s, "goldfish_rtc", VIRT_RTC, 0, 0, goldfish_rtc_ops(),
+                    s->rtc, errp) ||
+        !map_device(s, "riscv.aclint.swi+mtimer", VIRT_CLINT, 0, 0,
+                    riscv_clint_ops(), s->clint, errp) ||
+        !map_device(s, "pcie-pio (no host bridge)", VIRT_PCIE_PIO, 0, 0,
+                    &mmio_constant_ops, &s->unmapped_value, errp) ||
+        !map_device(s, "riscv.sifive.plic", VIRT_PLIC, 0, 0,
+                    sifive_plic_ops(), s->plic, errp) ||
+        !map_device(s, "serial", VIRT_UART0, 0, 0, serial_mm_ops(),
+                    s->uart0, errp) ||
+        !map_device(s, "pcie-ecam (no host bridge)", VIRT_PCIE_ECAM, 0, 0,
+                    &mmio_constant_ops, &s->unmapped_value, errp) ||
+        !map_device(s, "pcie-mmio (no host bridge)", VIRT_PCIE_MMIO, 0, 0,
+                    &mmio_constant_ops, &s->unmapped_value, errp)) {
+        return false;
+    }
+    for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++) {
+        if (!map_device(s, "virtio-mmio (empty)", VIRT_VIRTIO,
+                        i * virt_memmap[VIRT_VIRTIO].size, 0,
+                        virtio_mmio_empty_ops(), NULL, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool load_dtb_file(VirtMachineState *s, GError **errp)
+{
+    MachineState *ms = s->ms;
+    g_autofree uint8_t *data = NULL;
+    size_t len;
+    int err;
+
+    if (!load_file(ms->dtb, VIRT_FDT_MAX_SIZE, &data, &len, errp)) {
+        return false;
+    }
+    if (len < sizeof(struct fdt_header) || fdt_check_header(data) != 0 ||
+        fdt_totalsize(data) > len) {
+        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
+                    "'%s' is not a valid device tree blob", ms->dtb);
+        return false;
+    }
+    s->fdt = g_malloc0(VIRT_FDT_MAX_SIZE);
+    err = fdt_open_into(data, s->fdt, VIRT_FDT_MAX_SIZE);
+    if (err) {
+        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
+                    "'%s': %s", ms->dtb, fdt_strerror(err));
+        return false;
+    }
+    return true;
+}
+
+static bool write_dumpdtb(const char *path, const void *fdt, GError **errp)
+{
+    if (!g_file_set_contents(path, fdt, fdt_totalsize(fdt), errp)) {
+        return false;
+    }
+    fprintf(stderr, "qemu-system-riscv64: info: dtb dumped to %s. "
+            "Exiting.\n", path);
+    return true;
+}
+
+/* Prefix an error with the option that named the file. */
+static bool with_opt(bool ok, const char *opt, GError **errp)
+{
+    if (!ok && opt) {
+        g_prefix_error(errp, "%s: ", opt);
+    }
+    return ok;
+}
+
+static bool load_images(VirtMachineState *s, GError **errp)
+{
+    MachineState *ms = s->ms;
+    const uint64_t dram = virt_memmap[VIRT_DRAM].base;
+    const char *fw = ms->firmware;
+    uint64_t fw_entry = 0, fw_end = 0, end = 0;
+    uint64_t initrd_start = 0, initrd_end = 0;
+    int err;
+
+    if (!fw || !strcmp(fw, "default")) {
+        fw = VIRT_DEFAULT_BIOS;
+    } else if (!strcmp(fw, "none")) {
+        fw = NULL;
+    }
+    if (fw && !with_opt(riscv_load_firmware(s->roms, fw, dram, ms->ram_size,
+                                            &fw_entry, &fw_end, errp),
+                        ms->firmware_opt, errp)) {
+        return false;
+    }
+
+    s->kernel_entry = 0;
+    if (ms->kernel_filename) {
+        /* after the firmware, on the next 2 MiB boundary (Linux wants it) */
+        uint64_t start = fw ? (fw_end + VIRT_KERNEL_ALIGN - 1) &
+                              ~(uint64_t)(VIRT_KERNEL_ALIGN - 1) : dram;
+
+        if (!with_opt(riscv_load_kernel(s->roms, ms->kernel_filename, start,
+                                        ms->ram_size, &s->kernel_entry, &end,
+                                        errp),
+                      ms->kernel_opt, errp)) {
+            return false;
+        }
+        if (ms->initrd_filename &&
+            !with_opt(riscv_load_initrd(s->roms, ms->initrd_filename, dram,
+                                        ms->ram_size, s->kernel_entry,
+                                        &initrd_start, &initrd_end, errp),
+                      ms->initrd_opt, errp)) {
+            return false;
+        }
+    }
+    s->start_addr = fw ? fw_entry : (ms->kernel_filename ? s->kernel_entry
+                                                          : dram);
+
+    if (ms->dtb) {
+        if (!with_opt(load_dtb_file(s, errp), ms->dtb_opt, errp)) {
+            return false;
+        }
+    } else {
+        s->fdt = virt_create_fdt(s, errp);
+        if (!s->fdt) {
+            return false;
+        }
+    }
+    if (!riscv_fdt_setup_chosen(s->fdt, ms->kernel_cmdline, initrd_start,
+                                initrd_end, errp)) {
+        return false;
+    }
+    /* compact, then leave room for guests that edit the tree in place */
+    err = fdt_pack(s->fdt);
+    if (!err) {
+        err = fdt_open_into(s->fdt, s->fdt,
+                            MIN(fdt_totalsize(s->fdt) + 64 * KiB,
+                                VIRT_FDT_MAX_SIZE));
+    }
+    if (err) {
+        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
+                    "device tree: %s", fdt_strerror(err));
+        return false;
+    }
+    if (ms->dumpdtb) {
+        ms->exit_after_init = true;
+        return write_dumpdtb(ms->dumpdtb, s->fdt, errp);
+    }
+    s->fdt_addr = riscv_compute_fdt_addr(dram, ms->ram_size,
+                                         fdt_totalsize(s->fdt));
+    if (!rom_add_blob(s->roms, "device tree", s->fdt_addr, s->fdt,
+                      fdt_totalsize(s->fdt), fdt_totalsize(s->fdt), errp)) {
+        return false;
+    }
+    return riscv_setup_rom_reset_vec(s->roms, virt_memmap[VIRT_MROM].base,
+                                     virt_memmap[VIRT_MROM].size,
+                                     s->start_addr, s->fdt_addr,
+                                     s->kernel_entry, errp);
+}
+
+static bool virt_init(MachineState *ms, GError **errp)
+{
+    VirtMachineState *s = g_new0(VirtMachineState, 1);
+    const MemMapEntry *rom = &virt_memmap[VIRT_MROM];
+    const uint64_t dram = virt_memmap[VIRT_DRAM].base;
+
+    ms->board = s;
+    s->ms = ms;
+    s->num_harts = ms->smp_cpus;
+    s->ram = alloc_guest_memory("riscv_virt_board.ram", ms->ram_size, errp);
+    if (!s->ram) {
+        return false;
+    }
+    s->rom = alloc_guest_memory("riscv_virt_board.mrom", rom->size, errp);
+    if (!s->rom) {
+        return false;
+    }
+    s->mmio = mmio_map_new();
+    s->bus = riscv_bus_new(&virt_bus_ops, s);
+    if (!riscv_bus_add_region(s->bus, rom->base, rom->size, s->rom, true) ||
+        !riscv_bus_add_region(s->bus, dram, ms->ram_size, s->ram, false)) {
+        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
+                    "cannot map guest memory on the CPU bus");
+        return false;
+    }
+    for (unsigned h = 0; h < s->num_harts; h++) {
+        s->harts[h] = riscv_cpu_new(s->bus, h);
+        if (!s->harts[h]) {
+            g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
+                        "cannot create hart %u", h);
+            return false;
+        }
+    }
+    if (!create_devices(s, errp)) {
+        return false;
+    }
+
+    s->roms = rom_set_new();
+    rom_set_add_target(s->roms, "the reset ROM", rom->base, rom->size,
+                       s->rom);
+    rom_set_add_target(s->roms, "RAM", dram, ms->ram_size, s->ram);
+    if (!load_images(s, errp)) {
+        return false;
+    }
+    if (ms->exit_after_init) {
+        return true;
+    }
+
+    qemu_register_reset(virt_reset, s);
+    for (unsigned h = 0; h < s->num_harts; h++) {
+        cpus_add_hart(s->harts[h]);
+    }
+    return true;
+}
+
+static const char *const virt_props[] = { "dumpdtb", NULL };
+
+const MachineClass virt_machine_class = {
+    .name = "virt",
+    .desc = "RISC-V VirtIO board",
+    .is_default = true,
+    .default_ram_size = 128 * MiB,
+    .min_ram_size = VIRT_RAM_MIN,
+    .max_ram_size = VIRT_RAM_MAX,
+    .max_cpus = VIRT_CPUS_MAX,
+    .props = virt_props,
+    .init = virt_init,
+};

@@ -1,0 +1,77 @@
+/*
+ * Machines: what -M selects.
+ *
+ * A MachineClass describes one board (name, help text, defaults, init).
+ * The command line fills a MachineState with the generic configuration
+ * (RAM size, harts, firmware, kernel, console back-ends); the class's
+ * init() builds the board from it, loads the images, and registers its
+ * reset handler (qemu_register_reset) and harts (cpus_add_hart).  Errors
+ * go back as GError; file errors are prefixed with the option that named
+ * the file, e.g. "-bios /x: Could not open '/x': No such file or
+ * directory".
+ *
+ * Adding a machine: write hw/<arch>/<board>.c exporting a MachineClass and
+ * list it in machine_classes[] in hw/core/machine.c.
+ */
+#ifndef HW_BOARDS_H
+#define HW_BOARDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+
+#include "chardev/char.h"
+
+#define MAX_SERIAL_PORTS 4
+
+typedef struct MachineClass MachineClass;
+
+typedef struct MachineState {
+    const MachineClass *mc;
+    uint64_t ram_size;
+    unsigned smp_cpus;
+
+    /* -bios: NULL or "default" for the board's default, "none" for none */
+    char *firmware;
+    char *kernel_filename;
+    char *initrd_filename;
+    char *kernel_cmdline;
+    char *dtb;
+    char *dumpdtb;              /* -M ...,dumpdtb=FILE */
+
+    /* the option text behind each file, for error messages */
+    char *firmware_opt;
+    char *kernel_opt;
+    char *initrd_opt;
+    char *dtb_opt;
+
+    Chardev *serial[MAX_SERIAL_PORTS];
+    unsigned nserial;
+
+    /* set by init(): exit with status 0 after init (dumpdtb done) */
+    bool exit_after_init;
+    void *board;                /* the board's own state */
+} MachineState;
+
+struct MachineClass {
+    const char *name;
+    const char *desc;
+    bool is_default;
+    uint64_t default_ram_size;
+    uint64_t min_ram_size;      /* checked by -m; 0: no limit */
+    uint64_t max_ram_size;      /* checked by -m; 0: no limit */
+    unsigned max_cpus;          /* 0: the board has no harts */
+    /* properties accepted in -M NAME,prop=value besides type/accel */
+    const char *const *props;
+    bool (*init)(MachineState *ms, GError **errp);
+};
+
+/* All machines, NULL-terminated, in the order -M help lists them. */
+extern const MachineClass *const machine_classes[];
+const MachineClass *machine_find_class(const char *name);
+const MachineClass *machine_default_class(void);
+
+extern const MachineClass virt_machine_class;
+extern const MachineClass none_machine_class;
+
+#endif

@@ -1,0 +1,386 @@
+"""The machine side of qemu-system-riscv64: Debian's U-Boot and OpenSBI boot
+on the virt board, an idle guest leaves the host idle, broken guests and bad
+command lines get clear errors.
+
+Bare-metal guests come from tests/guest-bare and are built here with
+riscv64-unknown-elf-gcc (no binaries are committed).
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from uboot import UBOOT_M_MODE, UBOOT_S_MODE, command, stop_autoboot
+
+SOURCE_ROOT = Path(__file__).resolve().parents[2]
+GUEST_SRC = SOURCE_ROOT / "tests" / "guest-bare"
+CROSS_CC = "riscv64-unknown-elf-gcc"
+OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
+
+
+@pytest.fixture(scope="session")
+def qemu(build_dir):
+    path = build_dir / "system" / "qemu-system-riscv64"
+    assert path.exists(), f"{path} not built"
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def guests(tmp_path_factory):
+    """Builds the bare-metal guests; returns {name: path of the ELF}."""
+    if not shutil.which(CROSS_CC):
+        pytest.skip(f"{CROSS_CC} not installed")
+    out = tmp_path_factory.mktemp("guests")
+    flags = ["-march=rv64imac_zicsr", "-mabi=lp64", "-mcmodel=medany",
+             "-nostdlib", "-nostartfiles", "-ffreestanding", "-O2", "-Wall",
+             "-Wl,--no-warn-rwx-segments",
+             "-T", str(GUEST_SRC / "link.ld")]
+    builds = {
+        "wfi": [str(GUEST_SRC / "crt.S"), str(GUEST_SRC / "wfi.c")],
+        "storm-unmapped": ["-DKIND=1", str(GUEST_SRC / "storm.S")],
+        "storm-illegal": ["-DKIND=2", str(GUEST_SRC / "storm.S")],
+        "exit5": [str(GUEST_SRC / "exit.S")],
+    }
+    made = {}
+    for name, srcs in builds.items():
+        elf = out / f"{name}.elf"
+        subprocess.run([CROSS_CC, *flags, *srcs, "-o", str(elf)], check=True)
+        made[name] = str(elf)
+    return made
+
+
+def spawn(qemu, *args, timeout=30):
+    return pexpect.spawn(qemu, list(args), encoding="utf-8",
+                         codec_errors="replace", timeout=timeout)
+
+
+def finish(console, timeout=10):
+    console.expect(pexpect.EOF, timeout=timeout)
+    console.close()
+    return console.exitstatus
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# ---- real guests ----
+
+def test_uboot_m_mode(qemu):
+    c = spawn(qemu, "-M", "virt", "-nographic", "-bios", UBOOT_M_MODE)
+    c.expect("U-Boot 2023")
+    c.expect("DRAM:  128 MiB")
+    stop_autoboot(c)
+    assert "U-Boot 2023.01" in command(c, "version")
+    assert "printenv" in command(c, "help")
+    out = command(c, "md 0x80000000 4")
+    # the first word of U-Boot itself: csrr a0, mhartid
+    assert "80000000: f1402573" in out
+    assert "bootcmd=" in command(c, "printenv")
+    c.sendline("poweroff")
+    assert finish(c) == 0
+
+
+def test_opensbi_then_s_mode_uboot(qemu):
+    c = spawn(qemu, "-M", "virt", "-nographic", "-bios", "default",
+              "-kernel", UBOOT_S_MODE)
+    c.expect("OpenSBI v1.1")
+    c.expect(r"Platform Name\s+: riscv-virtio,qemu")
+    c.expect(r"Platform Console Device\s+: uart8250")
+    c.expect(r"Domain0 Next Address\s+: 0x0000000080200000")
+    stop_autoboot(c)
+    assert "U-Boot 2023.01" in command(c, "version")
+    c.sendline("poweroff")      # through SBI system reset to sifive_test
+    assert finish(c) == 0
+
+
+def test_uboot_reset_reboots(qemu):
+    c = spawn(qemu, "-nographic", "-bios", UBOOT_M_MODE)
+    stop_autoboot(c)
+    c.sendline("reset")
+    c.expect("U-Boot 2023")     # the images are loaded again at reset
+    stop_autoboot(c)
+    c.sendline("poweroff")
+    assert finish(c) == 0
+
+
+def test_uboot_smp(qemu):
+    c = spawn(qemu, "-nographic", "-smp", "2", "-bios", "default",
+              "-kernel", UBOOT_S_MODE)
+    c.expect(r"Platform HART Count\s+: 2")
+    stop_autoboot(c)
+    c.sendline("poweroff")
+    assert finish(c) == 0
+
+
+def test_console_escapes(qemu):
+    c = spawn(qemu, "-nographic", "-bios", UBOOT_M_MODE)
+    stop_autoboot(c)
+    c.send("\x01h")
+    c.expect_exact("C-a x    exit emulator")
+    c.send("\x01c")
+    c.expect_exact("monitor not available yet")
+    c.send("\x01x")
+    c.expect_exact("QEMU: Terminated")
+    assert finish(c) == 0
+
+
+STTY_FLAGS = ("stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo -e isig "
+              "-e icrnl | sort | tr '\\n' ' '; echo")
+
+
+def shell_stty(sh):
+    sh.sendline(STTY_FLAGS)
+    sh.expect(r"(\w+ \w+ \w+ \w+) \r?\n")
+    return sh.match.group(1)
+
+
+@pytest.mark.parametrize("mode", ["mon:stdio", "stdio"])
+def test_terminal_restored(qemu, mode):
+    """Raw mode on the user's terminal: keys reach the guest (with
+    mon:stdio even Ctrl-C), and the terminal is restored on exit, whether
+    by Ctrl-A x or by SIGINT."""
+    sh = pexpect.spawn("/bin/sh", encoding="utf-8", timeout=30,
+                       env={"PS1": "$ ", "PATH": os.environ["PATH"]})
+    sh.expect_exact("$ ")
+    before = shell_stty(sh)
+    assert before == "echo icanon icrnl isig"
+    sh.sendline(f"{qemu} -display none -serial {mode} -bios {UBOOT_M_MODE}")
+    stop_autoboot(sh)
+    sh.send("\x03")
+    if mode == "mon:stdio":
+        sh.expect_exact("=> ")          # U-Boot got the Ctrl-C
+        sh.send("\x01x")
+        sh.expect_exact("QEMU: Terminated")
+    else:
+        sh.expect("terminating on signal 2")
+    sh.expect_exact("$ ")
+    assert shell_stty(sh) == before
+    sh.sendline("exit")
+    sh.expect(pexpect.EOF)
+
+
+# ---- bare-metal guests ----
+
+def test_wfi_guest_idles_and_wakes(qemu, guests):
+    c = spawn(qemu, "-nographic", "-bios", guests["wfi"])
+    c.expect_exact("wfi-guest ready")
+    start = time.monotonic()
+    c.expect_exact("tick", timeout=5)           # woken by the CLINT timer
+    assert time.monotonic() - start < 2
+    before, t0 = cpu_seconds(c.pid), time.monotonic()
+    time.sleep(3)
+    used = (cpu_seconds(c.pid) - before) / (time.monotonic() - t0)
+    assert used < 0.02, f"{used:.1%} of a core while the guest waits in WFI"
+    c.send("x")                                 # woken by UART input
+    c.expect_exact("got x", timeout=5)
+    c.send("q")
+    c.expect_exact("got q")
+    assert finish(c) == 0
+
+
+def test_guest_exit_status(qemu, guests):
+    r = subprocess.run([qemu, "-display", "none", "-bios", guests["exit5"]],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 5
+
+
+@pytest.mark.parametrize("guest,cause", [
+    ("storm-unmapped", "cause 1 (instruction access fault) at pc "
+                       "0x0000000020000000"),
+    ("storm-illegal", "cause 2 (illegal instruction) at pc 0x"),
+])
+def test_exception_storm_is_reported(qemu, guests, guest, cause):
+    """A guest stuck taking the same exception is stopped with a message
+    naming the hart, pc and cause, and the emulator exits 1."""
+    r = subprocess.run([qemu, "-display", "none", "-bios", guests[guest]],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1
+    assert "hart 0: guest stuck in an exception loop" in r.stderr
+    assert cause in r.stderr
+
+
+def test_log_int_to_file(qemu, guests, tmp_path):
+    log = tmp_path / "log"
+    r = subprocess.run([qemu, "-display", "none", "-bios",
+                        guests["storm-illegal"], "-d", "int,guest_errors",
+                        "-D", str(log)],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1
+    assert "riscv_cpu_do_interrupt: hart:0" in log.read_text()
+
+
+def test_serial_to_file_and_pidfile(qemu, guests, tmp_path):
+    out, pidfile = tmp_path / "serial.txt", tmp_path / "qemu.pid"
+    p = subprocess.Popen([qemu, "-display", "none", "-bios", guests["wfi"],
+                          "-serial", f"file:{out}", "-pidfile", str(pidfile)],
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if out.exists() and "tick" in out.read_text():
+                break
+            time.sleep(0.05)
+        assert "wfi-guest ready\ntick\n" in out.read_text()
+        assert pidfile.read_text() == f"{p.pid}\n"
+    finally:
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=10)
+    assert p.returncode == 0
+    assert "terminating on signal 15" in err
+    assert not pidfile.exists()
+
+
+def test_start_paused(qemu, guests):
+    c = spawn(qemu, "-nographic", "-S", "-bios", guests["wfi"])
+    with pytest.raises(pexpect.TIMEOUT):
+        c.expect_exact("wfi-guest ready", timeout=1)
+    c.send("\x01x")
+    assert finish(c) == 0
+
+
+def test_machine_none_waits(qemu):
+    p = subprocess.Popen([qemu, "-M", "none", "-display", "none"],
+                         stderr=subprocess.PIPE, text=True)
+    time.sleep(1)
+    assert p.poll() is None, "-M none must keep running"
+    assert cpu_seconds(p.pid) < 0.5
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=10)
+    assert p.returncode == 0
+    assert "terminating on signal 15" in err
+
+
+def test_dumpdtb(qemu, tmp_path):
+    dtb = tmp_path / "virt.dtb"
+    r = subprocess.run([qemu, "-M", f"virt,dumpdtb={dtb}", "-m", "256M"],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0
+    assert f"dtb dumped to {dtb}. Exiting." in r.stderr
+    data = dtb.read_bytes()
+    assert data[:4] == bytes.fromhex("d00dfeed")
+    assert b"riscv-virtio,qemu" in data and b"ns16550a" in data
+
+
+def test_kernel_cmdline_initrd_in_dtb(qemu, tmp_path):
+    dtb = tmp_path / "virt.dtb"
+    initrd = tmp_path / "initrd"
+    initrd.write_bytes(b"x" * 5000)
+    r = subprocess.run([qemu, "-M", f"virt,dumpdtb={dtb}", "-kernel",
+                        UBOOT_S_MODE, "-initrd", str(initrd), "-append",
+                        "console=ttyS0 quiet"],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    data = dtb.read_bytes()
+    assert b"console=ttyS0 quiet\0" in data
+    assert b"linux,initrd-start" in data and b"linux,initrd-end" in data
+
+
+def test_user_dtb(qemu, tmp_path):
+    """-dtb replaces the generated tree (it still gets /chosen)."""
+    dtb = tmp_path / "virt.dtb"
+    subprocess.run([qemu, "-M", f"virt,dumpdtb={dtb}"], check=True,
+                   capture_output=True)
+    c = spawn(qemu, "-nographic", "-dtb", str(dtb), "-kernel", UBOOT_S_MODE)
+    c.expect("OpenSBI v1.1")
+    stop_autoboot(c)
+    c.sendline("poweroff")
+    assert finish(c) == 0
+
+
+def test_daemonize(qemu, guests, tmp_path):
+    pidfile = tmp_path / "qemu.pid"
+    r = subprocess.run([qemu, "-daemonize", "-display", "none", "-pidfile",
+                        str(pidfile), "-bios", guests["wfi"]],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    pid = int(pidfile.read_text())
+    os.kill(pid, 0)                     # the daemon runs on
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while pidfile.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not pidfile.exists()
+
+
+def test_version_and_help(qemu):
+    r = subprocess.run([qemu, "-version"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("QEMU emulator version")
+    r = subprocess.run([qemu, "-h"], capture_output=True, text=True)
+    assert r.returncode == 0 and "-machine" in r.stdout
+    r = subprocess.run([qemu, "-M", "help"], capture_output=True, text=True)
+    assert r.returncode == 0 and "virt " in r.stdout and "none " in r.stdout
+
+
+# ---- bad input ----
+
+@pytest.fixture(scope="session")
+def big_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("big") / "big.bin"
+    with open(path, "wb") as f:
+        f.truncate(200 * 1024 * 1024)       # sparse, larger than -m 128M
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def unreadable_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("unreadable") / "fw.bin"
+    path.write_bytes(b"\0" * 16)
+    path.chmod(0)
+    return str(path)
+
+
+BAD_INPUT = [
+    (["-bios", "/nonexistent"],
+     "-bios /nonexistent: Could not open '/nonexistent': No such file or "
+     "directory"),
+    (["-kernel", "/nonexistent"],
+     "-kernel /nonexistent: Could not open '/nonexistent'"),
+    (["-bios", "BIG"], "-bios BIG: 'BIG' is too large"),
+    (["-bios", "none", "-kernel", "BIG"], "-kernel BIG: 'BIG' is too large"),
+    (["-bios", "/"], "-bios /: '/' is not a regular file"),
+    (["-M", "bogus"], "unsupported machine type"),
+    (["-m", "1M"], "-m 1M: invalid RAM size"),
+    (["-m", "1T"], "-m 1T: invalid RAM size"),
+    (["-m", "lots"], "-m lots: Parameter 'size' expects"),
+    (["-foo"], "-foo: invalid option"),
+    (["-m"], "-m: requires an argument"),
+    (["-smp", "9"], "Invalid SMP CPUs 9"),
+    (["-M", "virt,foo=bar"], "Property 'virt-machine.foo' not found"),
+    (["-serial", "file:/nonexistent/dir/x"], "Could not open"),
+    (["-serial", "bogus"], "-serial bogus: 'bogus' is not a valid char "
+                           "driver"),
+    (["-display", "gtk"], "-display gtk: Display 'gtk' is not available"),
+    (["-initrd", "/etc/hostname"], "-initrd only allowed with -kernel"),
+    (["-d", "bogus"], "Invalid -d option"),
+    (["disk.img"], "disk.img: disk images are not supported"),
+]
+
+
+@pytest.mark.parametrize("args,message", BAD_INPUT,
+                         ids=[" ".join(a) for a, _ in BAD_INPUT])
+def test_bad_input(qemu, big_file, args, message):
+    args = [big_file if a == "BIG" else a for a in args]
+    message = message.replace("BIG", big_file)
+    r = subprocess.run([qemu, "-display", "none", *args],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.startswith("qemu-system-riscv64: "), r.stderr
+    assert message in r.stderr
+
+
+def test_unreadable_bios(qemu, unreadable_file):
+    if os.geteuid() == 0:
+        pytest.skip("root reads files whatever their mode")
+    r = subprocess.run([qemu, "-display", "none", "-bios", unreadable_file],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1
+    assert "Permission denied" in r.stderr

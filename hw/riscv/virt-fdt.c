@@ -3,9 +3,8 @@
  *
  * Nodes follow the devicetree bindings the guests parse: riscv/cpus.yaml,
  * sifive,plic-1.0.0, sifive,clint0, ns16550a, virtio,mmio,
- * google,goldfish-rtc, syscon-poweroff/reboot over sifive,test.  No /soc/pci
- * node until a PCIe host bridge exists: advertising an ECAM window with
- * nothing behind it would make guests probe a bus that does not answer.
+ * google,goldfish-rtc, syscon-poweroff/reboot over sifive,test, and
+ * pci-host-ecam-generic for the PCIe host bridge.
  */
 #include <libfdt.h>
 #include <glib.h>
@@ -151,6 +150,54 @@ static void prop_irqs_ext(FdtBuilder *b, unsigned harts, uint32_t irq_a,
     prop_cells(b, "interrupts-extended", cells, harts * 4);
 }
 
+/*
+ * The ECAM host: I/O at PCI 0 (CPU VIRT_PCIE_PIO), 32-bit memory
+ * identity-mapped, and INTx by slot: irq = 32 + ((pin - 1 + slot) % 4) for
+ * the four slots the mask 0x1800 tells apart.
+ */
+static void add_pcie(FdtBuilder *b)
+{
+    const MemMapEntry *ecam = &virt_memmap[VIRT_PCIE_ECAM];
+    const MemMapEntry *pio = &virt_memmap[VIRT_PCIE_PIO];
+    const MemMapEntry *mmio = &virt_memmap[VIRT_PCIE_MMIO];
+    const uint32_t bus_range[] = { 0, (uint32_t)(ecam->size >> 20) - 1 };
+    const uint32_t ranges[] = {
+        0x01000000, 0, 0, (uint32_t)(pio->base >> 32), (uint32_t)pio->base,
+        (uint32_t)(pio->size >> 32), (uint32_t)pio->size,
+        0x02000000, (uint32_t)(mmio->base >> 32), (uint32_t)mmio->base,
+        (uint32_t)(mmio->base >> 32), (uint32_t)mmio->base,
+        (uint32_t)(mmio->size >> 32), (uint32_t)mmio->size,
+    };
+    const uint32_t map_mask[] = { 0x1800, 0, 0, 7 };
+    uint32_t map[4 * 4 * 6];
+    unsigned n = 0;
+
+    for (uint32_t slot = 0; slot < 4; slot++) {
+        for (uint32_t pin = 1; pin <= 4; pin++) {
+            map[n++] = slot << 11;
+            map[n++] = 0;
+            map[n++] = 0;
+            map[n++] = pin;
+            map[n++] = PHANDLE_PLIC;
+            map[n++] = VIRT_PCIE_IRQ + (pin - 1 + slot) % 4;
+        }
+    }
+    begin(b, "pci@%" G_GINT64_MODIFIER "x", ecam->base);
+    prop_str(b, "compatible", "pci-host-ecam-generic");
+    prop_str(b, "device_type", "pci");
+    prop_u32(b, "#address-cells", 3);
+    prop_u32(b, "#size-cells", 2);
+    prop_u32(b, "#interrupt-cells", 1);
+    prop_u32(b, "linux,pci-domain", 0);
+    prop_cells(b, "bus-range", bus_range, 2);
+    prop_reg(b, ecam->base, ecam->size);
+    prop_empty(b, "dma-coherent");
+    prop_cells(b, "ranges", ranges, G_N_ELEMENTS(ranges));
+    prop_cells(b, "interrupt-map-mask", map_mask, 4);
+    prop_cells(b, "interrupt-map", map, n);
+    end(b);
+}
+
 static void add_soc(FdtBuilder *b, VirtMachineState *s)
 {
     static const char test_compat[] = "sifive,test1\0sifive,test0\0syscon";
@@ -218,7 +265,7 @@ static void add_soc(FdtBuilder *b, VirtMachineState *s)
     prop_strs(b, "compatible", clint_compat, sizeof(clint_compat));
     end(b);
 
-    /* no pci@30000000 node yet: see the comment at the top */
+    add_pcie(b);
     end(b);
 }
 

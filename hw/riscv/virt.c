@@ -6,10 +6,8 @@
  * initrd, device tree and reset vector are collected in a RomSet and
  * copied into memory at each reset, so a reset reboots the same images.
  *
- * The PCIe windows (PIO, ECAM, MMIO32) are in the map but have nothing
- * behind them yet: reads return all ones (a PCI "nothing here"), writes are
- * ignored, and the device tree has no pci node, so guests do not look.
- * The ECAM host bridge will take VIRT_PCIE_ECAM and the windows over.
+ * The PCIe windows (PIO, ECAM, MMIO32) belong to the generic ECAM host
+ * bridge (virt-pci.c), whose devices come from -device and device_add.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -147,7 +145,6 @@ static bool create_devices(VirtMachineState *s, GError **errp)
         return false;
     }
     s->rtc = goldfish_rtc_new(sifive_plic_get_irq(s->plic, VIRT_RTC_IRQ));
-    s->unmapped_value = UINT64_MAX;
 
     if (!map_device(s, "riscv.sifive.test", VIRT_TEST, 0, 0,
                     sifive_test_ops(), NULL, errp) ||
@@ -155,16 +152,11 @@ static bool create_devices(VirtMachineState *s, GError **errp)
                     s->rtc, errp) ||
         !map_device(s, "riscv.aclint.swi+mtimer", VIRT_CLINT, 0, 0,
                     riscv_clint_ops(), s->clint, errp) ||
-        !map_device(s, "pcie-pio (no host bridge)", VIRT_PCIE_PIO, 0, 0,
-                    &mmio_constant_ops, &s->unmapped_value, errp) ||
         !map_device(s, "riscv.sifive.plic", VIRT_PLIC, 0, 0,
                     sifive_plic_ops(), s->plic, errp) ||
         !map_device(s, "serial", VIRT_UART0, 0, 0, serial_mm_ops(),
                     s->uart0, errp) ||
-        !map_device(s, "pcie-ecam (no host bridge)", VIRT_PCIE_ECAM, 0, 0,
-                    &mmio_constant_ops, &s->unmapped_value, errp) ||
-        !map_device(s, "pcie-mmio (no host bridge)", VIRT_PCIE_MMIO, 0, 0,
-                    &mmio_constant_ops, &s->unmapped_value, errp)) {
+        !virt_pci_init(s, errp)) {
         return false;
     }
     for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++) {

@@ -103,6 +103,7 @@ struct PCIDevice {
     const PCIDeviceOps *ops;
     void *opaque;
     char *name;
+    void *owner;                /* the DeviceState holding it, if any */
 };
 
 struct PCIBus {

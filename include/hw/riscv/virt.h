@@ -2,9 +2,8 @@
  * The RISC-V "virt" board: memory map, interrupt numbers and board state.
  *
  * The map matches QEMU's virt machine so that guests built for it (Debian's
- * U-Boot, OpenSBI's generic platform, Linux) find their devices.  The PCIe
- * windows are reserved in the map but nothing answers there yet (see
- * virt.c); a host bridge will plug into VIRT_PCIE_ECAM and the windows.
+ * U-Boot, OpenSBI's generic platform, Linux) find their devices.  The
+ * generic ECAM host bridge (virt-pci.c) answers in the PCIe windows.
  */
 #ifndef HW_RISCV_VIRT_H
 #define HW_RISCV_VIRT_H
@@ -12,6 +11,7 @@
 #include <stdint.h>
 
 #include "hw/boards.h"
+#include "hw/dma.h"
 #include "hw/loader.h"
 #include "qemu/units.h"
 #include "hw/mmio.h"
@@ -61,6 +61,7 @@ typedef struct RISCVClint RISCVClint;
 typedef struct SiFivePLIC SiFivePLIC;
 typedef struct SerialState SerialState;
 typedef struct GoldfishRTC GoldfishRTC;
+typedef struct PCIHost PCIHost;
 
 typedef struct VirtMachineState {
     MachineState *ms;
@@ -75,7 +76,8 @@ typedef struct VirtMachineState {
     SiFivePLIC *plic;
     SerialState *uart0;
     GoldfishRTC *rtc;
-    uint64_t unmapped_value;    /* what the empty PCIe windows read */
+    PCIHost *pci;               /* the ECAM host bridge (virt-pci.c) */
+    DMAContext dma;             /* guest RAM as devices reach it */
 
     /* boot parameters decided at init */
     uint64_t start_addr;        /* where the reset ROM jumps */
@@ -89,5 +91,8 @@ typedef struct VirtMachineState {
  * boot arguments.  Returns a blob of VIRT_FDT_MAX_SIZE bytes (g_free).
  */
 void *virt_create_fdt(VirtMachineState *s, GError **errp);
+
+/* The PCIe host bridge on the board's windows (virt-pci.c). */
+bool virt_pci_init(VirtMachineState *s, GError **errp);
 
 #endif

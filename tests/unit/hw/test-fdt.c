@@ -122,6 +122,37 @@ static void test_cpus(void)
     }
 }
 
+/* The ECAM host as Linux's pci-host-generic and U-Boot read it. */
+static void test_pci_node(void *fdt, uint32_t plic_ph)
+{
+    const char *path = "/soc/pci@30000000";
+    const fdt32_t *map;
+    int len;
+
+    g_assert_true(has_compat(fdt, path, "pci-host-ecam-generic"));
+    g_assert_cmpstr(fdt_getprop(fdt, node(fdt, path), "device_type", NULL),
+                    ==, "pci");
+    g_assert_cmpuint(prop_u32(fdt, path, "#address-cells"), ==, 3);
+    g_assert_cmpuint(prop_u32(fdt, path, "#size-cells"), ==, 2);
+    g_assert_cmpuint(prop_u32(fdt, path, "#interrupt-cells"), ==, 1);
+    map = fdt_getprop(fdt, node(fdt, path), "interrupt-map", &len);
+    g_assert_nonnull(map);
+    g_assert_cmpint(len, ==, 16 * 6 * 4);      /* 4 slots x 4 pins */
+    for (int e = 0; e < 16; e++) {
+        uint32_t slot = fdt32_to_cpu(map[e * 6]) >> 11;
+        uint32_t pin = fdt32_to_cpu(map[e * 6 + 3]);
+        g_assert_cmpuint(fdt32_to_cpu(map[e * 6 + 4]), ==, plic_ph);
+        g_assert_cmpuint(fdt32_to_cpu(map[e * 6 + 5]), ==,
+                         32 + (pin - 1 + slot) % 4);
+    }
+    map = fdt_getprop(fdt, node(fdt, path), "ranges", &len);
+    g_assert_cmpint(len, ==, 14 * 4);
+    g_assert_cmphex(fdt32_to_cpu(map[0]), ==, 0x01000000);     /* I/O */
+    g_assert_cmphex(fdt32_to_cpu(map[4]), ==, 0x3000000);
+    g_assert_cmphex(fdt32_to_cpu(map[7]), ==, 0x02000000);     /* MEM32 */
+    g_assert_cmphex(fdt32_to_cpu(map[11]), ==, 0x40000000);
+}
+
 static void test_soc_devices(void)
 {
     g_autofree void *fdt = make_fdt(1, 128 * MiB);
@@ -154,8 +185,7 @@ static void test_soc_devices(void)
         g_assert_true(has_compat(fdt, path, "virtio,mmio"));
         g_assert_cmpuint(prop_u32(fdt, path, "interrupts"), ==, 1 + i);
     }
-    /* no PCI host bridge yet, so no pci node */
-    g_assert_cmpint(fdt_path_offset(fdt, "/soc/pci@30000000"), <, 0);
+    test_pci_node(fdt, plic_ph);
 }
 
 static void test_power_nodes(void)

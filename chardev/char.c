@@ -8,6 +8,7 @@
 
 #include "qemu/gerror.h"
 #include "chardev/char.h"
+#include "chardev/char-socket.h"
 
 /* Every back-end class; a new one (char-socket.c) adds itself here. */
 static const ChardevClass *const backend_classes[] = {
@@ -15,6 +16,7 @@ static const ChardevClass *const backend_classes[] = {
     &char_stdio_class,
     &char_file_class,
     &char_mux_class,
+    &char_socket_class,
 };
 
 void (*qemu_chr_quit_handler)(void);
@@ -135,6 +137,54 @@ Chardev *qemu_chr_new_from_opts(ChardevOptions *opts, GError **errp)
     return chr;
 }
 
+/* "unix:PATH[,k=v...]" or "tcp:[HOST]:PORT[,k=v...]" into socket options. */
+static bool parse_socket_address(const char *text, GHashTable *opts,
+                                 GError **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(text, ",", -1);
+    const char *address = strchr(parts[0], ':') + 1;
+
+    g_hash_table_insert(opts, "backend", g_strdup("socket"));
+    if (g_str_has_prefix(parts[0], "unix:")) {
+        g_hash_table_insert(opts, "path", g_strdup(address));
+    } else {
+        const char *colon = strrchr(address, ':');
+        if (!colon || !colon[1]) {
+            g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
+                        "chardev: tcp: expected HOST:PORT in '%s'", text);
+            return false;
+        }
+        g_hash_table_insert(opts, "host", g_strndup(address, colon - address));
+        g_hash_table_insert(opts, "port", g_strdup(colon + 1));
+    }
+    for (char **kv = parts + 1; *kv; kv++) {
+        char *eq = strchr(*kv, '=');
+        if (!eq) {
+            /* QEMU's old spelling: a bare "server" or "nowait". */
+            if (!strcmp(*kv, "server")) {
+                g_hash_table_insert(opts, "server", g_strdup("on"));
+                continue;
+            }
+            if (!strcmp(*kv, "nowait")) {
+                g_hash_table_insert(opts, "wait", g_strdup("off"));
+                continue;
+            }
+            g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
+                        "chardev: socket: Invalid parameter '%s'", *kv);
+            return false;
+        }
+        *eq = '\0';
+        if (strcmp(*kv, "server") && strcmp(*kv, "wait")) {
+            g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
+                        "chardev: socket: Invalid parameter '%s'", *kv);
+            return false;
+        }
+        g_hash_table_insert(opts, (char *)(strcmp(*kv, "server") ? "wait" : "server"),
+                            g_strdup(eq + 1));
+    }
+    return true;
+}
+
 Chardev *qemu_chr_new(const char *label, const char *filename, GError **errp)
 {
     g_autoptr(GHashTable) opts =
@@ -166,6 +216,11 @@ Chardev *qemu_chr_new(const char *label, const char *filename, GError **errp)
         }
         g_hash_table_insert(opts, "backend", g_strdup("file"));
         g_hash_table_insert(opts, "path", g_strdup(p + 1));
+    } else if (g_str_has_prefix(filename, "unix:") ||
+               g_str_has_prefix(filename, "tcp:")) {
+        if (!parse_socket_address(filename, opts, errp)) {
+            return NULL;
+        }
     } else {
         g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
                     "'%s' is not a valid char driver", filename);

@@ -23,6 +23,7 @@
 #include "system/cpus.h"
 #include "system/runstate.h"
 #include "system/vl.h"
+#include "system/vl-devices.h"
 
 #define PROG "qemu-system-riscv64"
 
@@ -588,6 +589,7 @@ static const QemuOptionDesc vl_options[] = {
  */
 static const QemuOptionDesc *const option_tables[] = {
     vl_options,
+    vl_device_options,
 };
 
 static const QemuOptionDesc *find_option(const char *name)
@@ -945,11 +947,12 @@ int qemu_main(int argc, char **argv)
 
     signal(SIGPIPE, SIG_IGN);
     qemu_init_main_loop();
+    vl_devices_init();
 
     if (!parse_command_line(argc, argv)) {
         return 1;
     }
-    if (cfg.exit_now) {
+    if (cfg.exit_now || vl_devices_exit_requested()) {
         return 0;
     }
     ms = current_machine = g_new0(MachineState, 1);
@@ -995,6 +998,7 @@ int qemu_main(int argc, char **argv)
     os_setup_post();
 
     status = qemu_main_loop();
+    vl_devices_cleanup();
     qemu_chr_cleanup_all();
     return status;
 }

@@ -53,6 +53,12 @@ bool monitor_qmp_enter_command_mode(Monitor *mon, bool oob);
 /* Sends every QAPI event to every monitor in command mode. */
 void monitor_install_event_emitter(void);
 
+/* A QMP monitor on CHR (monitor/qmp-chardev.c). */
+typedef struct Chardev Chardev;
+bool monitor_init_qmp_chardev(Chardev *chr, GError **errp);
+/* Closes every chardev monitor (at exit). */
+void monitor_cleanup(void);
+
 /* Human monitor commands (`info network`...); the text they print. */
 char *hmp_execute(const char *command_line, Error **errp);
 

@@ -43,6 +43,14 @@ def helper(build_dir):
 
 
 @pytest.fixture(scope="session")
+def emulator(build_dir):
+    """Our qemu-system-riscv64."""
+    path = build_dir / "qemu-system-riscv64"
+    assert path.exists(), f"{path} not built"
+    return str(path)
+
+
+@pytest.fixture(scope="session")
 def qemu_reference():
     """QEMU 7.2 from Debian, the reference client; tests skip without it."""
     path = shutil.which("qemu-system-riscv64")

@@ -26,7 +26,7 @@ OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 
 @pytest.fixture(scope="session")
 def qemu(build_dir):
-    path = build_dir / "system" / "qemu-system-riscv64"
+    path = build_dir / "qemu-system-riscv64"
     assert path.exists(), f"{path} not built"
     return str(path)
 

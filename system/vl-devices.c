@@ -1,0 +1,496 @@
+/*
+ * Command-line options that create back-ends, devices and monitors:
+ * -netdev, -net, -nic, -device, -chardev, -mon, -qmp.
+ *
+ * Each option is checked while the command line is read where that is
+ * possible without the machine (syntax, help), and carried out in an init
+ * hook: back-ends before the machine is built, NICs, devices and monitors
+ * after it, in command-line order.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "chardev/char.h"
+#include "hw/pci/pci-devices.h"
+#include "hw/qdev.h"
+#include "monitor/monitor.h"
+#include "net/hub.h"
+#include "net/net.h"
+#include "qapi/json-visitor.h"
+#include "qapi/qapi-visit.h"
+#include "qapi/visitor.h"
+#include "qemu/gerror.h"
+#include "system/runstate.h"
+#include "system/vl.h"
+#include "system/vl-devices.h"
+#include "util/keyval.h"
+
+/* QAPI errors become the command line's GErrors (same message). */
+static bool from_error(Error *err, GError **errp)
+{
+    g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED, "%s",
+                error_get_pretty(err));
+    error_free(err);
+    return false;
+}
+
+static bool fail(GError **errp, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static bool fail(GError **errp, const char *fmt, ...)
+{
+    va_list ap;
+
+    g_autofree char *msg = NULL;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED, "%s", msg);
+    return false;
+}
+
+/* keyval text -> string table (for -chardev, -device's helpers). */
+static GHashTable *parse_string_opts(const char *text, const char *implied,
+                                     bool *help, GError **errp)
+{
+    Error *err = NULL;
+    JsonNode *args = keyval_parse(text, implied, help, &err);
+    GHashTable *opts;
+    JsonObjectIter iter;
+    const char *key;
+    JsonNode *value;
+
+    if (!args) {
+        from_error(err, errp);
+        return NULL;
+    }
+    opts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    json_object_iter_init(&iter, json_node_get_object(args));
+    while (json_object_iter_next(&iter, &key, &value)) {
+        if (!JSON_NODE_HOLDS_VALUE(value)) {
+            fail(errp, "Parameter '%s' expects a scalar value", key);
+            g_hash_table_unref(opts);
+            json_node_unref(args);
+            return NULL;
+        }
+        g_hash_table_insert(opts, g_strdup(key),
+                            g_strdup(json_node_get_string(value)));
+    }
+    json_node_unref(args);
+    return opts;
+}
+
+/* ---- NICs from -net nic and -nic ---- */
+
+typedef struct NicRequest {
+    char *model;
+    char *mac;
+    char *id;
+    char *netdev;               /* a netdev id, or NULL: a port of hub 0 */
+} NicRequest;
+
+static const char *const nic_models[] = { "virtio-net-pci", NULL };
+
+static bool nic_model_check(const char *model, bool *exit_now, GError **errp)
+{
+    if (!strcmp(model, "help")) {
+        printf("Available NIC models:\n");
+        for (const char *const *m = nic_models; *m; m++) {
+            printf("%s\n", *m);
+        }
+        *exit_now = true;
+        return true;
+    }
+    if (!strcmp(model, "virtio") || !strcmp(model, "virtio-net-pci")) {
+        return true;
+    }
+    return fail(errp, "Unsupported NIC model: %s", model);
+}
+
+static bool create_nic(void *opaque, GError **errp)
+{
+    NicRequest *nic = opaque;
+    g_autoptr(GHashTable) opts =
+        g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    NetClientState *port = NULL;
+    Error *err = NULL;
+
+    g_hash_table_insert(opts, "driver", g_strdup("virtio-net-pci"));
+    if (nic->id) {
+        g_hash_table_insert(opts, "id", g_strdup(nic->id));
+    }
+    if (nic->mac) {
+        g_hash_table_insert(opts, "mac", g_strdup(nic->mac));
+    }
+    if (nic->netdev) {
+        g_hash_table_insert(opts, "netdev", g_strdup(nic->netdev));
+    } else {
+        port = net_hub_add_port(0, NULL, NULL);
+        g_hash_table_insert(opts, "netdev", g_strdup(port->name));
+    }
+    if (!qdev_device_add(opts, false, &err)) {
+        if (port) {
+            qemu_del_net_client(port);
+        }
+        return from_error(err, errp);
+    }
+    return true;
+}
+
+/* Takes "model", "macaddr"/"mac", "id", "name", "netdev" out of OPTS. */
+static NicRequest *nic_request(GHashTable *opts, const char *mac_key,
+                               bool *exit_now, GError **errp)
+{
+    NicRequest *nic = g_new0(NicRequest, 1);
+    const char *model = g_hash_table_lookup(opts, "model");
+
+    if (model && !nic_model_check(model, exit_now, errp)) {
+        g_free(nic);
+        return NULL;
+    }
+    nic->model = g_strdup("virtio-net-pci");
+    nic->mac = g_strdup(g_hash_table_lookup(opts, mac_key));
+    nic->id = g_strdup(g_hash_table_lookup(opts, "id"));
+    nic->netdev = g_strdup(g_hash_table_lookup(opts, "netdev"));
+    return nic;
+}
+
+/* ---- -netdev and -net ---- */
+
+typedef struct NetdevRequest {
+    char *text;
+    bool is_netdev;
+} NetdevRequest;
+
+static bool create_netdev(void *opaque, GError **errp)
+{
+    NetdevRequest *req = opaque;
+    Error *err = NULL;
+    bool exit_now;
+
+    if (!net_client_parse(req->text, req->is_netdev, &exit_now, &err)) {
+        return from_error(err, errp);
+    }
+    return true;
+}
+
+/* Parses TEXT now (so a typo fails before anything is built). */
+static bool netdev_check(const char *text, bool *exit_now, GError **errp)
+{
+    Error *err = NULL;
+    bool help = false;
+    g_autoptr(Netdev) netdev = net_parse_netdev(text, &help, &err);
+
+    if (help) {
+        bool unused;
+        *exit_now = true;
+        return net_client_parse(text, true, &unused, &err) || from_error(err, errp);
+    }
+    return netdev ? true : from_error(err, errp);
+}
+
+static bool exit_requested;
+
+static bool opt_netdev(const char *arg, const char *loc, GError **errp)
+{
+    NetdevRequest *req;
+
+    if (!netdev_check(arg, &exit_requested, errp)) {
+        return false;
+    }
+    req = g_new0(NetdevRequest, 1);
+    req->text = g_strdup(arg);
+    req->is_netdev = true;
+    vl_add_init_hook(VL_PHASE_BEFORE_MACHINE, create_netdev, req, loc);
+    return true;
+}
+
+static bool opt_net(const char *arg, const char *loc, GError **errp)
+{
+    bool help = false;
+    g_autoptr(GHashTable) opts = parse_string_opts(arg, "type", &help, errp);
+    const char *type;
+
+    if (!opts) {
+        return false;
+    }
+    type = g_hash_table_lookup(opts, "type");
+    if (help && !type) {
+        printf("Available netdev backend types:\nnic\nuser\ntap\nbridge\nhubport\n");
+        exit_requested = true;
+        return true;
+    }
+    if (type && !strcmp(type, "nic")) {
+        NicRequest *nic = nic_request(opts, "macaddr", &exit_requested, errp);
+        if (!nic) {
+            return false;
+        }
+        GHashTableIter it;
+        gpointer key;
+        g_hash_table_iter_init(&it, opts);
+        while (g_hash_table_iter_next(&it, &key, NULL)) {
+            if (strcmp(key, "type") && strcmp(key, "model") &&
+                strcmp(key, "macaddr") && strcmp(key, "id") &&
+                strcmp(key, "name") && strcmp(key, "netdev")) {
+                return fail(errp, "Invalid parameter '%s'", (char *)key);
+            }
+        }
+        vl_add_init_hook(VL_PHASE_AFTER_MACHINE, create_nic, nic, loc);
+        return true;
+    }
+    if (type && !strcmp(type, "none")) {
+        return true;
+    }
+    {
+        NetdevRequest *req;
+        if (!netdev_check(arg, &exit_requested, errp)) {
+            return false;
+        }
+        req = g_new0(NetdevRequest, 1);
+        req->text = g_strdup(arg);
+        req->is_netdev = false;
+        vl_add_init_hook(VL_PHASE_BEFORE_MACHINE, create_netdev, req, loc);
+    }
+    return true;
+}
+
+/*
+ * -nic TYPE[,model=M][,mac=MAC][,backend options]: a netdev named
+ * __org.qemu.nicN and a NIC on it, as QEMU does.  "-nic none": no NIC.
+ */
+static bool opt_nic(const char *arg, const char *loc, GError **errp)
+{
+    static unsigned nic_count;
+    bool help = false;
+    g_autoptr(GHashTable) opts = parse_string_opts(arg, "type", &help, errp);
+    g_autoptr(GString) netdev_text = NULL;
+    NicRequest *nic;
+    NetdevRequest *req;
+    GHashTableIter it;
+    gpointer key, value;
+    const char *type;
+
+    if (!opts) {
+        return false;
+    }
+    type = g_hash_table_lookup(opts, "type");
+    if (type && !strcmp(type, "none")) {
+        return true;
+    }
+    if (help && !type) {
+        printf("Available netdev backend types:\nuser\ntap\nbridge\n");
+        exit_requested = true;
+        return true;
+    }
+    nic = nic_request(opts, "mac", &exit_requested, errp);
+    if (!nic || exit_requested) {
+        return nic != NULL;
+    }
+    g_free(nic->id);
+    nic->id = NULL;
+    g_free(nic->netdev);
+    nic->netdev = g_strdup_printf("__org.qemu.nic%u", nic_count++);
+
+    /* What is left describes the netdev; keep the user's order-free set. */
+    netdev_text = g_string_new(type ? type : "");
+    g_string_append_printf(netdev_text, ",id=%s", nic->netdev);
+    g_hash_table_iter_init(&it, opts);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        g_autofree char *escaped = NULL;
+        GString *e;
+        if (!strcmp(key, "type") || !strcmp(key, "model") ||
+            !strcmp(key, "mac") || !strcmp(key, "id")) {
+            continue;
+        }
+        e = g_string_new("");
+        for (const char *p = value; *p; p++) {
+            g_string_append_c(e, *p);
+            if (*p == ',') {
+                g_string_append_c(e, ',');      /* keyval escaping */
+            }
+        }
+        escaped = g_string_free(e, FALSE);
+        g_string_append_printf(netdev_text, ",%s=%s", (char *)key, escaped);
+    }
+    if (!netdev_check(netdev_text->str, &exit_requested, errp)) {
+        return false;
+    }
+    req = g_new0(NetdevRequest, 1);
+    req->text = g_strdup(netdev_text->str);
+    req->is_netdev = true;
+    vl_add_init_hook(VL_PHASE_BEFORE_MACHINE, create_netdev, req, loc);
+    vl_add_init_hook(VL_PHASE_AFTER_MACHINE, create_nic, nic, loc);
+    return true;
+}
+
+/* ---- -device ---- */
+
+static bool create_device(void *opaque, GError **errp)
+{
+    Error *err = NULL;
+    bool exit_now;
+
+    if (!qdev_device_add_cli(opaque, &exit_now, &err)) {
+        return from_error(err, errp);
+    }
+    return true;
+}
+
+static bool opt_device(const char *arg, const char *loc, GError **errp)
+{
+    bool help = false;
+    g_autoptr(GHashTable) opts = parse_string_opts(arg, "driver", &help, errp);
+
+    if (!opts) {
+        return false;
+    }
+    if (help) {
+        Error *err = NULL;
+        bool exit_now;
+        exit_requested = true;
+        return qdev_device_add_cli(arg, &exit_now, &err) || from_error(err, errp);
+    }
+    vl_add_init_hook(VL_PHASE_AFTER_MACHINE, create_device, g_strdup(arg), loc);
+    return true;
+}
+
+/* ---- -chardev, -mon, -qmp ---- */
+
+static bool create_chardev(void *opaque, GError **errp)
+{
+    GHashTable *opts = opaque;
+
+    return qemu_chr_new_from_opts(opts, errp) != NULL;
+}
+
+static bool opt_chardev(const char *arg, const char *loc, GError **errp)
+{
+    bool help = false;
+    GHashTable *opts = parse_string_opts(arg, "backend", &help, errp);
+
+    if (!opts) {
+        return false;
+    }
+    if (help) {
+        printf("Available chardev backend types:\nsocket\nstdio\nfile\nnull\n");
+        exit_requested = true;
+        g_hash_table_unref(opts);
+        return true;
+    }
+    if (!g_hash_table_lookup(opts, "id")) {
+        g_hash_table_unref(opts);
+        return fail(errp, "Parameter 'id' is missing");
+    }
+    vl_add_init_hook(VL_PHASE_BEFORE_MACHINE, create_chardev, opts, loc);
+    return true;
+}
+
+static bool start_monitor(void *opaque, GError **errp)
+{
+    const char *id = opaque;
+    Chardev *chr = qemu_chr_find(id);
+
+    if (!chr) {
+        return fail(errp, "chardev \"%s\" not found", id);
+    }
+    return monitor_init_qmp_chardev(chr, errp);
+}
+
+static bool opt_mon(const char *arg, const char *loc, GError **errp)
+{
+    bool help = false;
+    g_autoptr(GHashTable) opts = parse_string_opts(arg, "chardev", &help, errp);
+    const char *chardev, *mode;
+
+    if (!opts) {
+        return false;
+    }
+    chardev = g_hash_table_lookup(opts, "chardev");
+    mode = g_hash_table_lookup(opts, "mode");
+    if (!chardev) {
+        return fail(errp, "Parameter 'chardev' is missing");
+    }
+    if (mode && strcmp(mode, "control") != 0) {
+        return fail(errp, "mode=%s is not supported: only QMP monitors "
+                    "(mode=control) exist here", mode);
+    }
+    if (!mode) {
+        return fail(errp, "the human monitor is only reached through QMP's "
+                    "human-monitor-command here: use mode=control");
+    }
+    vl_add_init_hook(VL_PHASE_AFTER_MACHINE, start_monitor, g_strdup(chardev),
+                     loc);
+    return true;
+}
+
+static bool create_qmp(void *opaque, GError **errp)
+{
+    static unsigned count;
+    g_autofree char *label = g_strdup_printf("compat_monitor%u", count++);
+    Chardev *chr = qemu_chr_new(label, opaque, errp);
+
+    if (!chr) {
+        if (errp && !*errp) {
+            return fail(errp, "-qmp needs a character device, not 'none'");
+        }
+        return false;
+    }
+    return monitor_init_qmp_chardev(chr, errp);
+}
+
+static bool opt_qmp(const char *arg, const char *loc, GError **errp)
+{
+    vl_add_init_hook(VL_PHASE_AFTER_MACHINE, create_qmp, g_strdup(arg), loc);
+    return true;
+}
+
+const QemuOptionDesc vl_device_options[] = {
+    { "netdev", true, opt_netdev, "TYPE,id=ID[,...]",
+      "create a network back-end (user, tap, bridge, hubport; 'help' lists)" },
+    { "net", true, opt_net, "nic|TYPE[,...]",
+      "old-style networking: NICs and back-ends joined by hub 0" },
+    { "nic", true, opt_nic, "TYPE[,model=M][,mac=MAC][,...]",
+      "a back-end and its NIC in one option (model: virtio-net-pci)" },
+    { "device", true, opt_device, "DRIVER[,prop=value][,...]",
+      "add a device (virtio-net-pci, pcie-root-port; 'help' lists)" },
+    { "chardev", true, opt_chardev, "BACKEND,id=ID[,...]",
+      "create a character device (socket, stdio, file, null)" },
+    { "mon", true, opt_mon, "chardev=ID,mode=control",
+      "a QMP monitor on character device ID" },
+    { "qmp", true, opt_qmp, "DEV",
+      "a QMP monitor on DEV (unix:PATH,server=on,wait=off, tcp:H:P,..., stdio)" },
+    { NULL },
+};
+
+bool vl_devices_exit_requested(void)
+{
+    return exit_requested;
+}
+
+/* The guest has run once: from now on device_add is a hot-plug. */
+static void on_runstate(void *opaque, const RunStateEvent *ev)
+{
+    if (ev->kind == RUNSTATE_EVENT_RESUME) {
+        qdev_set_hotplug_phase(true);
+    }
+}
+
+void vl_devices_init(void)
+{
+    static QmpCommandList *commands;
+
+    commands = qmp_command_list_new();
+    monitor_register_commands(commands);
+    monitor_install_event_emitter();
+    qmp_runstate_events_init();
+    runstate_add_notifier(on_runstate, NULL);
+    pci_devices_register();
+}
+
+void vl_devices_cleanup(void)
+{
+    monitor_cleanup();
+    qdev_cleanup();
+    net_cleanup();
+}

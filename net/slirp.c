@@ -277,9 +277,17 @@ static bool parse_net(const char *text, struct in_addr *net,
     if (parts[1]) {
         char *end;
         unsigned long bits = strtoul(parts[1], &end, 10);
-        if (*end == '\0' && bits <= 32 && parts[1][0]) {
+        uint32_t m;
+        if (parts[1][0] && *end == '\0') {
+            if (bits > 32) {
+                error_setg(errp, "Invalid parameter 'net': prefix length %s "
+                           "is not 0..32", parts[1]);
+                return false;
+            }
             prefix = (unsigned)bits;
-        } else if (inet_aton(parts[1], mask)) {
+        } else if (inet_aton(parts[1], mask) &&
+                   ((m = ntohl(mask->s_addr)), (m & (~m >> 1)) == 0)) {
+            net->s_addr &= mask->s_addr;
             return true;
         } else {
             error_setg(errp, "Invalid parameter 'net': bad netmask in '%s'", text);

@@ -94,20 +94,20 @@ class QMPClient:
                 return msg
             raise AssertionError(f"unexpected message {msg}")
 
-    def command(self, name, fds=(), **arguments):
+    def command(self, _name, fds=(), **arguments):
         """Sends NAME with ARGUMENTS as given (names with '-' need
         execute_args); returns the whole reply (return or error)."""
         self._next_id += 1
         msg_id = f"c{self._next_id}"
-        request = {"execute": name, "id": msg_id}
+        request = {"execute": _name, "id": msg_id}
         if arguments:
             request["arguments"] = arguments
         self.send_raw(json.dumps(request) + "\n", fds)
         return self.reply_to(msg_id)
 
-    def execute(self, name, fds=(), **arguments):
-        """Sends NAME; returns its "return" value or raises QMPError."""
-        reply = self.command(name, fds=fds, **arguments)
+    def execute(self, _name, fds=(), **arguments):
+        """Sends _NAME; returns its "return" value or raises QMPError."""
+        reply = self.command(_name, fds=fds, **arguments)
         if "error" in reply:
             raise QMPError(reply)
         return reply["return"]

@@ -77,7 +77,7 @@ static bool hmp_netdev_add(GString *out, char **args, Error **errp)
         error_setg(errp, "usage: netdev_add type,id=str[,prop=value][,...]");
         return false;
     }
-    netdev = net_parse_netdev(args[0], &help, errp);
+    netdev = net_parse_netdev(args[0], true, &help, errp);
     return netdev && net_client_init(netdev, true, errp);
 }
 

@@ -245,9 +245,13 @@ void qemu_set_offload(NetClientState *nc, bool csum, bool tso4, bool tso6,
 /* ---------------------------------------------------------------------- */
 /* Configuration */
 
-/* QEMU's rule for ids: a letter, then letters, digits, '-', '.', '_'. */
+/* QEMU's rule for ids: a letter, then letters, digits, '-', '.', '_';
+ * and QEMU's own names for -nic back-ends, "__org.qemu.nicN". */
 static bool id_wellformed(const char *id)
 {
+    if (g_str_has_prefix(id, "__org.qemu.")) {
+        id += strlen("__org.qemu.");
+    }
     if (!g_ascii_isalpha(id[0])) {
         return false;
     }
@@ -310,10 +314,12 @@ bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp)
     return true;
 }
 
-Netdev *net_parse_netdev(const char *optarg, bool *help, Error **errp)
+Netdev *net_parse_netdev(const char *optarg, bool is_netdev, bool *help,
+                         Error **errp)
 {
     JsonNode *args = keyval_parse(optarg, "type", help, errp);
     Netdev *netdev = NULL;
+    JsonObject *obj;
     Visitor *v;
 
     if (!args || *help) {
@@ -321,6 +327,16 @@ Netdev *net_parse_netdev(const char *optarg, bool *help, Error **errp)
             json_node_unref(args);
         }
         return NULL;
+    }
+    obj = json_node_get_object(args);
+    /* -net back-ends may go without an id: they get "<type>.N" as QEMU
+     * names them. */
+    if (!is_netdev && !json_object_has_member(obj, "id") &&
+        json_object_has_member(obj, "type") &&
+        JSON_NODE_HOLDS_VALUE(json_object_get_member(obj, "type"))) {
+        g_autofree char *name = qemu_net_unique_name(
+            json_object_get_string_member(obj, "type"));
+        json_object_set_string_member(obj, "id", name);
     }
     v = json_input_visitor_new_keyval(args);
     visit_type_Netdev(v, NULL, &netdev, errp);
@@ -346,7 +362,7 @@ bool net_client_parse(const char *optarg, bool is_netdev, bool *exit_now,
     bool help = false;
 
     *exit_now = false;
-    netdev = net_parse_netdev(optarg, &help, errp);
+    netdev = net_parse_netdev(optarg, is_netdev, &help, errp);
     if (help) {
         print_backends();
         *exit_now = true;

@@ -176,16 +176,18 @@ static bool create_netdev(void *opaque, GError **errp)
 }
 
 /* Parses TEXT now (so a typo fails before anything is built). */
-static bool netdev_check(const char *text, bool *exit_now, GError **errp)
+static bool netdev_check(const char *text, bool is_netdev, bool *exit_now,
+                         GError **errp)
 {
     Error *err = NULL;
     bool help = false;
-    g_autoptr(Netdev) netdev = net_parse_netdev(text, &help, &err);
+    g_autoptr(Netdev) netdev = net_parse_netdev(text, is_netdev, &help, &err);
 
     if (help) {
         bool unused;
         *exit_now = true;
-        return net_client_parse(text, true, &unused, &err) || from_error(err, errp);
+        return net_client_parse(text, is_netdev, &unused, &err) ||
+               from_error(err, errp);
     }
     return netdev ? true : from_error(err, errp);
 }
@@ -196,7 +198,7 @@ static bool opt_netdev(const char *arg, const char *loc, GError **errp)
 {
     NetdevRequest *req;
 
-    if (!netdev_check(arg, &exit_requested, errp)) {
+    if (!netdev_check(arg, true, &exit_requested, errp)) {
         return false;
     }
     req = g_new0(NetdevRequest, 1);
@@ -244,7 +246,7 @@ static bool opt_net(const char *arg, const char *loc, GError **errp)
     }
     {
         NetdevRequest *req;
-        if (!netdev_check(arg, &exit_requested, errp)) {
+        if (!netdev_check(arg, false, &exit_requested, errp)) {
             return false;
         }
         req = g_new0(NetdevRequest, 1);
@@ -313,7 +315,7 @@ static bool opt_nic(const char *arg, const char *loc, GError **errp)
         escaped = g_string_free(e, FALSE);
         g_string_append_printf(netdev_text, ",%s=%s", (char *)key, escaped);
     }
-    if (!netdev_check(netdev_text->str, &exit_requested, errp)) {
+    if (!netdev_check(netdev_text->str, true, &exit_requested, errp)) {
         return false;
     }
     req = g_new0(NetdevRequest, 1);

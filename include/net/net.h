@@ -131,9 +131,11 @@ bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp);
 /*
  * The command line's -netdev/-net argument ("bridge,id=hn0,br=br0") into a
  * Netdev, through the same visitor QMP uses.  *HELP is set for "help" and
- * "TYPE,help" (and NULL returned without an error).
+ * "TYPE,help" (and NULL returned without an error).  A -net back-end
+ * (IS_NETDEV false) without an id is named "<type>.N".
  */
-Netdev *net_parse_netdev(const char *optarg, bool *help, Error **errp);
+Netdev *net_parse_netdev(const char *optarg, bool is_netdev, bool *help,
+                         Error **errp);
 /* Parses and creates; with "help", lists the back-ends and sets *EXIT_NOW. */
 bool net_client_parse(const char *optarg, bool is_netdev, bool *exit_now,
                       Error **errp);

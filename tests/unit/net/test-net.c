@@ -450,7 +450,7 @@ static NetClientState *netdev_from_cli(const char *text, Error **errp)
     if (!net_client_parse(text, true, &exit_now, errp)) {
         return NULL;
     }
-    nd = net_parse_netdev(text, &help, &error_abort);
+    nd = net_parse_netdev(text, true, &help, &error_abort);
     return qemu_find_netdev(nd->id);
 }
 

@@ -108,7 +108,7 @@ static void report_storm(RISCVCPU *cpu)
     qemu_system_shutdown_request_status(VM_SHUTDOWN_CAUSE_HOST_ERROR, 1);
 }
 
-bool cpus_run_slice(void)
+bool cpus_run_slice(uint64_t budget)
 {
     unsigned n = cpus_count();
     bool busy = false;
@@ -116,7 +116,7 @@ bool cpus_run_slice(void)
     for (unsigned k = 0; k < n; k++) {
         RISCVCPU *cpu = g_ptr_array_index(harts, (next_hart + k) % n);
         uint64_t before = riscv_cpu_get_storm_count(cpu), after;
-        RISCVRunResult r = riscv_cpu_run(cpu, CPUS_SLICE_BUDGET);
+        RISCVRunResult r = riscv_cpu_run(cpu, budget);
 
         after = riscv_cpu_get_storm_count(cpu);
         if (r.reason == RISCV_RUN_STORM ||

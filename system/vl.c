@@ -930,11 +930,14 @@ static void quit_from_console(void)
 static int qemu_main_loop(void)
 {
     int status = 0;
+    uint64_t budget = CPUS_SLICE_BUDGET;
 
     while (!main_loop_should_exit(&status)) {
-        bool busy = runstate_is_running() && cpus_run_slice();
+        bool busy = runstate_is_running() && cpus_run_slice(budget);
+        bool io = main_loop_wait(busy);
 
-        main_loop_wait(busy);
+        /* Short slices while I/O flows, growing back once it stops. */
+        budget = io ? CPUS_SLICE_BUDGET_IO : MIN(budget * 2, CPUS_SLICE_BUDGET);
     }
     return status;
 }

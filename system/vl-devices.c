@@ -470,14 +470,6 @@ bool vl_devices_exit_requested(void)
     return exit_requested;
 }
 
-/* The guest has run once: from now on device_add is a hot-plug. */
-static void on_runstate(void *opaque, const RunStateEvent *ev)
-{
-    if (ev->kind == RUNSTATE_EVENT_RESUME) {
-        qdev_set_hotplug_phase(true);
-    }
-}
-
 void vl_devices_init(void)
 {
     static QmpCommandList *commands;
@@ -486,7 +478,6 @@ void vl_devices_init(void)
     monitor_register_commands(commands);
     monitor_install_event_emitter();
     qmp_runstate_events_init();
-    runstate_add_notifier(on_runstate, NULL);
     pci_devices_register();
 }
 

@@ -11,21 +11,16 @@
 
 #include "qapi/qapi-commands.h"
 #include "qapi/qapi-events.h"
+#include "system/runstate.h"
 #include "util/keyval.h"
 
 static GPtrArray *classes;      /* const DeviceClass * */
-static bool hotplug_phase;      /* the guest has started running */
 static GQueue devices = G_QUEUE_INIT;
 static unsigned anon_count;
 
-void qdev_set_hotplug_phase(bool running_guest)
-{
-    hotplug_phase = running_guest;
-}
-
 bool qdev_in_hotplug_phase(void)
 {
-    return hotplug_phase;
+    return runstate_get() != VM_RUN_STATE_PRELAUNCH;
 }
 
 void qdev_register_class(const DeviceClass *cls)
@@ -469,7 +464,7 @@ void qmp_device_add(JsonObject *args, JsonNode **ret, Error **errp)
         }
         g_hash_table_insert(opts, g_strdup(key), text);
     }
-    if (qdev_device_add(opts, hotplug_phase, errp)) {
+    if (qdev_device_add(opts, qdev_in_hotplug_phase(), errp)) {
         *ret = json_node_init_object(json_node_alloc(), json_object_new());
     }
 }

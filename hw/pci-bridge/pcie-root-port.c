@@ -145,7 +145,10 @@ static void root_port_reset(PCIDevice *dev)
     dev->config[PCI_SECONDARY_BUS] = 0;
     dev->config[PCI_SUBORDINATE_BUS] = 0;
     pci_set_word(dev->config + PCI_BRIDGE_CONTROL, 0);
-    exp_set_word(port, EXP_SLTCTL, SLTCTL_PIC_OFF | SLTCTL_AIC_OFF);
+    /* An empty slot starts powered off, an occupied one on (with its
+     * power indicator), so the guest powers a hot-added device on itself. */
+    exp_set_word(port, EXP_SLTCTL, SLTCTL_AIC_OFF |
+                 (port->child ? SLTCTL_PIC_ON : SLTCTL_PIC_OFF | SLTCTL_PCC));
     exp_set_word(port, EXP_SLTSTA, port->child ? SLTSTA_PDS : 0);
     exp_set_word(port, EXP_LNKSTA, LNKCAP_SPEED_2_5 | LNKCAP_WIDTH_X1 |
                  (port->child ? LNKSTA_DLLLA : 0));
@@ -235,10 +238,10 @@ bool pcie_root_port_plug(PCIERootPort *port, PCIDevice *child, bool hot,
         return false;
     }
     port->child = child;
-    if (hot) {
-        /* Power the slot on (if the guest switched it off while empty) so
-         * its link comes up with the device. */
-        exp_set_word(port, EXP_SLTCTL, exp_word(port, EXP_SLTCTL) & ~SLTCTL_PCC);
+    if (!hot) {
+        /* Cold plug: the slot is simply occupied and powered at start. */
+        exp_set_word(port, EXP_SLTCTL, (exp_word(port, EXP_SLTCTL) &
+                     ~(SLTCTL_PCC | SLTCTL_PIC)) | SLTCTL_PIC_ON);
     }
     set_presence(port, true, hot);
     return true;

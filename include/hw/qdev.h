@@ -62,10 +62,9 @@ void qdev_register_class(const DeviceClass *cls);
 
 /*
  * Devices added before the guest first runs (command line, or QMP under
- * -S) are cold-plugged; after that, device_add is a hot-plug.  The system
- * layer flips this when the guest starts.
+ * -S, the prelaunch state) are cold-plugged; after that, device_add is a
+ * hot-plug.
  */
-void qdev_set_hotplug_phase(bool running_guest);
 bool qdev_in_hotplug_phase(void);
 const DeviceClass *qdev_find_class(const char *name);
 

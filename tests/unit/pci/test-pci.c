@@ -156,6 +156,11 @@ static void test_root_port_hotplug(void)
     g_assert_cmphex(pci_host_ecam_read(&host, ecam(0, 2, 0, 0), 4), ==, 0x000c1b36);
     g_assert_cmphex(pci_host_ecam_read(&host, ecam(0, 2, 0, PCI_HEADER_TYPE), 1), ==, 1);
 
+    /* An empty slot starts powered off: the guest powers it on when a
+     * device arrives. */
+    g_assert_cmphex(pci_host_ecam_read(&host, ecam(0, 2, 0, sltctl), 2) &
+                    0x0400, ==, 0x0400);
+
     /* The guest numbers the secondary bus; the slot is reachable there. */
     pci_host_ecam_write(&host, ecam(0, 2, 0, PCI_PRIMARY_BUS), 0x010100, 4);
     g_assert_nonnull(pci_host_find_bus(&host, 1));

@@ -196,3 +196,113 @@ def test_pcie_hotplug_bridge_nic(sandbox, helper, system_emulator, linux_guest):
         assert qb.wait_exit() == 0
     finally:
         qmp.close()
+
+
+# -- our emulator only (QEMU 7.2's riscv virt ignores -net nic and -nic) --
+
+@pytest.mark.parametrize("net_args", [
+    ["-net", "bridge,helper={helper}", "-net", "nic,model=virtio"],
+    ["-nic", "bridge,br=br0,helper={helper},model=virtio-net-pci"],
+], ids=["net-nic", "nic"])
+def test_old_style_nics(sandbox, emulator, helper, linux_guest, net_args):
+    qb = boot(sandbox, emulator, linux_guest, "ip=dhcp qb.ping=10.0.2.1 "
+              "qb.poweroff=1", [a.format(helper=helper) for a in net_args])
+    qb.ready()
+    address = qb.expect("iface", "eth0")["ip"].split("/")[0]
+    assert leased(sandbox, address)
+    assert qb.expect("ping", "10.0.2.1").words[1] == "ok"
+    assert qb.done().int("errors") == 0
+    assert qb.wait_exit() == 0
+
+
+def test_smp2(sandbox, emulator, helper, linux_guest):
+    qb = boot(sandbox, emulator, linux_guest, "ip=dhcp qb.ping=10.0.2.1 "
+              "qb.poweroff=1", ["-smp", "2", *bridge_nic(helper)])
+    assert qb.ready().int("cpus") == 2
+    assert qb.expect("ping", "10.0.2.1").words[1] == "ok"
+    assert qb.done().int("errors") == 0
+    assert qb.wait_exit() == 0
+
+
+def test_two_guests_exchange_tcp(sandbox, emulator, helper, linux_guest):
+    """Guest A listens, guest B connects across br0: 8 MiB each way."""
+    a = boot(sandbox, emulator, linux_guest, "ip=dhcp qb.listen=7777 "
+             "qb.timeout=120 qb.poweroff=1", bridge_nic(helper), name="a")
+    a.ready()
+    a_ip = a.expect("iface", "eth0")["ip"].split("/")[0]
+    a.expect("listen", timeout=60)
+    b_nic = ["-netdev", f"bridge,id=hn0,br=br0,helper={helper}",
+             "-device", "virtio-net-pci,netdev=hn0,mac=52:54:00:12:34:57"]
+    b = boot(sandbox, emulator, linux_guest,
+             f"ip=dhcp qb.tcp={a_ip}:7777 qb.banner=1 qb.rx={8 * MiB} "
+             f"qb.tx={8 * MiB} qb.timeout=120 qb.poweroff=1", b_nic, name="b")
+    b.ready()
+    rx = b.expect("tcp", "rx", timeout=120)
+    tx = b.expect("tcp", "tx", timeout=120)
+    served = a.expect("listen", "served", timeout=120)
+    assert rx.int("bytes") == 8 * MiB == served.int("sent")
+    assert rx["crc32"] == served["sent_crc32"]
+    assert tx.int("bytes") == 8 * MiB == served.int("got")
+    assert tx["crc32"] == served["got_crc32"] == tx["peer_crc32"]
+    for qb in (a, b):
+        assert qb.done().int("errors") == 0
+        assert qb.wait_exit() == 0
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_idle_guest_uses_little_cpu(sandbox, emulator, helper, linux_guest):
+    qb = boot(sandbox, emulator, linux_guest, "ip=dhcp qb.idle=0",
+              bridge_nic(helper))
+    qb.ready()
+    qb.expect("idle", timeout=60)
+    time.sleep(1)                       # let the boot's last work settle
+    pid = qb.console.pid                # nsenter exec'd the emulator
+    with open(f"/proc/{pid}/comm") as f:
+        assert f.read().startswith("qemu-system-ris")
+    before, start = cpu_seconds(pid), time.monotonic()
+    time.sleep(5)
+    share = (cpu_seconds(pid) - before) / (time.monotonic() - start)
+    print(f"\nidle Linux guest: {share * 100:.2f}% of one host core")
+    assert share < 0.05
+
+
+def test_hotplug_twenty_cycles(sandbox, emulator, helper, linux_guest):
+    """Twenty rounds of netdev_add + device_add into a root port, a lease
+    and a ping through the new NIC, device_del (DEVICE_DELETED once the
+    guest let go) and netdev_del: no tap, no fd left behind."""
+    cycles = 20
+    qmp_path = sandbox.workdir / "qmp.sock"
+    qb = boot(sandbox, emulator, linux_guest,
+              f"{HOTPLUG_APPEND} qb.hotplug={cycles} qb.wait=600 "
+              "qb.settle=0 qb.poweroff=1",
+              ["-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1",
+               "-qmp", f"unix:{qmp_path},server=on,wait=off"], timeout=180)
+    qb.ready()
+    qb.expect("hotplug", "watching")
+    pid = qb.console.pid
+    with QMPClient(qmp_path) as qmp:
+        qmp.connect()
+        fds = len(os.listdir(f"/proc/{pid}/fd"))
+        for i in range(cycles):
+            qmp.execute("netdev_add", type="bridge", id=f"hn{i}", br="br0",
+                        helper=helper)
+            qmp.execute("device_add", driver="virtio-net-pci", id=f"nic{i}",
+                        netdev=f"hn{i}", bus="rp1")
+            dev = qb.expect("hotplug", "appear", timeout=60).words[1]
+            assert qb.expect("dhcp", dev, timeout=60)["ip"].startswith("10.0.2.")
+            ping = qb.expect("ping", "10.0.2.1", timeout=60)
+            assert ping.words[1] == "ok", ping.line
+            qmp.execute("device_del", id=f"nic{i}")
+            qb.expect("hotplug", "disappear", dev, timeout=60)
+            wait_device_deleted(qmp, f"nic{i}")
+            qmp.execute("netdev_del", id=f"hn{i}")
+            assert sandbox.taps() == []
+            assert len(os.listdir(f"/proc/{pid}/fd")) == fds, f"cycle {i}"
+        assert qb.expect("hotplug", "done").int("cycles") == cycles
+        assert qb.done().int("errors") == 0
+        assert qb.wait_exit() == 0

@@ -17,6 +17,8 @@
  *   qb.tcp=IP:PORT     connect to a tcp_peer.py server and move data:
  *   qb.rx=BYTES        ... bytes to receive (host->guest, default 1 MiB)
  *   qb.tx=BYTES        ... bytes to send (guest->host, default 1 MiB)
+ *   qb.banner=1        ... the server is another guest in listen mode: read
+ *                      its "QBLISTEN hello" banner first
  *   qb.listen=PORT     serve qb.conns connections (default 1) on PORT
  *   qb.conns=N
  *   qb.hotplug=N       watch /sys/class/net every 100 ms until N
@@ -117,6 +119,7 @@ static struct {
     int count;
     struct sockaddr_in tcp;
     int have_tcp;
+    int banner;             /* the tcp server is a guest in listen mode */
     unsigned long long rx, tx;
     int listen_port;
     int conns;
@@ -330,6 +333,8 @@ static void parse_option(const char *key, const char *val)
         cfg.listen_port = n;
     } else if (!strcmp(key, "conns")) {
         cfg.conns = n;
+    } else if (!strcmp(key, "banner")) {
+        cfg.banner = n;
     } else if (!strcmp(key, "hotplug")) {
         cfg.hotplug = n;
     } else if (!strcmp(key, "settle")) {
@@ -907,6 +912,11 @@ static void tcp_client(void)
         return;
     }
     say("tcp connected %s ms=%.1f", peer, ms_since(t));
+    if (cfg.banner && (recv_line(fd, line, sizeof(line)) < 0 ||
+                       strncmp(line, "QBLISTEN hello", 14) != 0)) {
+        fail("tcp %s: no listen banner from the peer guest", peer);
+        goto out;
+    }
     snprintf(line, sizeof(line), "QBTCP rx=%llu tx=%llu\n", cfg.rx, cfg.tx);
     t = now_us();
     if (send_all(fd, line, strlen(line)) < 0) {

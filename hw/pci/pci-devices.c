@@ -210,11 +210,14 @@ void pci_qdev_unplug_now(PCIDevice *dev)
 }
 
 void virtio_net_pci_register(void);
+void virtio_net_device_register(void);
 
 void pci_devices_register(void)
 {
     if (!qdev_find_class(root_port_class.name)) {
         qdev_register_class(&root_port_class);
         virtio_net_pci_register();
+        /* Not PCI, but registered with its sibling virtio-net type. */
+        virtio_net_device_register();
     }
 }

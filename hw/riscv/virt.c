@@ -126,6 +126,8 @@ static bool create_devices(VirtMachineState *s, GError **errp)
     MachineState *ms = s->ms;
     qemu_irq msip[VIRT_CPUS_MAX], mtip[VIRT_CPUS_MAX];
     qemu_irq ctx[2 * VIRT_CPUS_MAX];
+    hwaddr virtio_bases[VIRT_VIRTIO_COUNT];
+    qemu_irq virtio_irqs[VIRT_VIRTIO_COUNT];
 
     for (unsigned h = 0; h < s->num_harts; h++) {
         msip[h] = qemu_allocate_irq(hart_irq, s->harts[h], 3);
@@ -165,7 +167,13 @@ static bool create_devices(VirtMachineState *s, GError **errp)
                         virtio_mmio_empty_ops(), NULL, errp)) {
             return false;
         }
+        virtio_bases[i] = virt_memmap[VIRT_VIRTIO].base +
+                          i * virt_memmap[VIRT_VIRTIO].size;
+        virtio_irqs[i] = sifive_plic_get_irq(s->plic, VIRT_VIRTIO_IRQ + i);
     }
+    /* virtio-*-device (-device virtio-net-device) plugs in here. */
+    virtio_mmio_slots_set(s->mmio, virtio_bases, virtio_irqs,
+                          VIRT_VIRTIO_COUNT);
     return true;
 }
 

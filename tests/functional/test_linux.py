@@ -203,8 +203,10 @@ def test_pcie_hotplug_bridge_nic(sandbox, helper, system_emulator, linux_guest):
 @pytest.mark.parametrize("net_args", [
     ["-net", "bridge,helper={helper}", "-net", "nic,model=virtio"],
     ["-nic", "bridge,br=br0,helper={helper},model=virtio-net-pci"],
-], ids=["net-nic", "nic"])
-def test_old_style_nics(sandbox, emulator, helper, linux_guest, net_args):
+    ["-netdev", "bridge,id=hn0,helper={helper}",
+     "-device", "virtio-net-device,netdev=hn0"],
+], ids=["net-nic", "nic", "virtio-mmio"])
+def test_nic_forms(sandbox, emulator, helper, linux_guest, net_args):
     qb = boot(sandbox, emulator, linux_guest, "ip=dhcp qb.ping=10.0.2.1 "
               "qb.poweroff=1", [a.format(helper=helper) for a in net_args])
     qb.ready()

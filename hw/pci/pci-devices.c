@@ -5,6 +5,7 @@
  */
 
 #include "hw/pci/pci-devices.h"
+#include "hw/virtio/virtio-net-qdev.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -208,9 +209,6 @@ void pci_qdev_unplug_now(PCIDevice *dev)
         pci_bus_detach(dev);
     }
 }
-
-void virtio_net_pci_register(void);
-void virtio_net_device_register(void);
 
 void pci_devices_register(void)
 {

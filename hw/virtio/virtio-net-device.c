@@ -6,7 +6,7 @@
 
 #include "hw/pci/pci-devices.h"
 #include "hw/virtio/virtio-mmio.h"
-#include "hw/virtio/virtio-net.h"
+#include "hw/virtio/virtio-net-qdev.h"
 
 typedef struct VirtIONetMMIO {
     DeviceState qdev;
@@ -18,28 +18,18 @@ typedef struct VirtIONetMMIO {
 static bool virtio_net_device_realize(DeviceState *dev, Error **errp)
 {
     VirtIONetMMIO *d = (VirtIONetMMIO *)dev;
-    const char *netdev = qdev_prop_string(dev, "netdev");
-    VirtIONetConf conf = {
-        .dma = pci_machine_dma(),       /* the board's guest RAM */
-        .model = "virtio-net-device",
-        .id = dev->id,
-    };
+    const DMAContext *dma = pci_machine_dma();      /* the board's RAM */
+    VirtIONetConf conf;
     GError *gerr = NULL;
 
-    if (!conf.dma) {
+    if (!dma) {
         error_setg(errp, "No 'virtio-bus' bus found for device "
                    "'virtio-net-device'");
         return false;
     }
-    if (netdev) {
-        conf.peer = qemu_find_netdev(netdev);
-        if (!conf.peer || conf.peer->is_nic) {
-            error_setg(errp, "Property 'virtio-net-device.netdev' can't find "
-                       "value '%s'", netdev);
-            return false;
-        }
+    if (!virtio_net_qdev_conf(dev, dma, &conf, errp)) {
+        return false;
     }
-    conf.has_mac = qdev_prop_mac(dev, "mac", conf.mac);
     d->net = virtio_net_new(&conf, errp);
     if (!d->net) {
         return false;
@@ -81,8 +71,6 @@ static const DeviceClass virtio_net_device_class = {
     .realize = virtio_net_device_realize,
     .unrealize = virtio_net_device_unrealize,
 };
-
-void virtio_net_device_register(void);
 
 void virtio_net_device_register(void)
 {

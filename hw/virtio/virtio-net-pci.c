@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "hw/pci/pci-devices.h"
-#include "hw/virtio/virtio-net.h"
+#include "hw/virtio/virtio-net-qdev.h"
 #include "hw/virtio/virtio-pci.h"
 
 typedef struct VirtIONetPCI {
@@ -20,17 +20,30 @@ typedef struct VirtIONetPCI {
     VirtIONet *net;
 } VirtIONetPCI;
 
+bool virtio_net_qdev_conf(DeviceState *dev, const DMAContext *dma,
+                          VirtIONetConf *conf, Error **errp)
+{
+    const char *netdev = qdev_prop_string(dev, "netdev");
+
+    *conf = (VirtIONetConf){ .dma = dma, .model = dev->cls->name, .id = dev->id };
+    if (netdev) {
+        conf->peer = qemu_find_netdev(netdev);
+        if (!conf->peer || conf->peer->is_nic) {
+            error_setg(errp, "Property '%s.netdev' can't find value '%s'",
+                       dev->cls->name, netdev);
+            return false;
+        }
+    }
+    conf->has_mac = qdev_prop_mac(dev, "mac", conf->mac);
+    return true;
+}
+
 static bool virtio_net_pci_realize(DeviceState *dev, Error **errp)
 {
     VirtIONetPCI *d = (VirtIONetPCI *)dev;
-    const char *netdev = qdev_prop_string(dev, "netdev");
     const char *legacy_opt = qdev_prop_string(dev, "disable-legacy");
     bool express = pci_qdev_bus_is_express(dev);
-    VirtIONetConf conf = {
-        .dma = pci_machine_dma(),
-        .model = "virtio-net-pci",
-        .id = dev->id,
-    };
+    VirtIONetConf conf;
     bool legacy;
 
     if (!pci_machine_host()) {
@@ -45,15 +58,9 @@ static bool virtio_net_pci_realize(DeviceState *dev, Error **errp)
     }
     legacy = legacy_opt && strcmp(legacy_opt, "auto") ?
              strcmp(legacy_opt, "on") != 0 : !express;
-    if (netdev) {
-        conf.peer = qemu_find_netdev(netdev);
-        if (!conf.peer || conf.peer->is_nic) {
-            error_setg(errp, "Property 'virtio-net-pci.netdev' can't find "
-                       "value '%s'", netdev);
-            return false;
-        }
+    if (!virtio_net_qdev_conf(dev, pci_machine_dma(), &conf, errp)) {
+        return false;
     }
-    conf.has_mac = qdev_prop_mac(dev, "mac", conf.mac);
     d->net = virtio_net_new(&conf, errp);
     if (!d->net) {
         return false;
@@ -105,8 +112,6 @@ static const DeviceClass virtio_net_pci_class = {
     .unrealize = virtio_net_pci_unrealize,
     .request_unplug = virtio_net_pci_request_unplug,
 };
-
-void virtio_net_pci_register(void);
 
 void virtio_net_pci_register(void)
 {

@@ -59,7 +59,6 @@ typedef struct NetClientInfo {
     void (*set_vnet_hdr_len)(NetClientState *nc, int len);
     void (*set_offload)(NetClientState *nc, bool csum, bool tso4, bool tso6,
                         bool ecn, bool ufo);
-    /* Extra " key=value" text for `info network`, appended to info_str. */
 } NetClientInfo;
 
 typedef struct NetStats {
@@ -115,7 +114,7 @@ void qemu_foreach_net_client(void (*fn)(NetClientState *nc, void *opaque),
 /* A NIC model without an explicit id gets "<model>.N". */
 char *qemu_net_unique_name(const char *model);
 
-/* Bytes of virtio-net header a peer carries (0 if none). */
+/* Does NC (a back-end) carry a virtio-net header with every frame? */
 bool qemu_has_vnet_hdr(NetClientState *nc);
 void qemu_set_vnet_hdr_len(NetClientState *nc, int len);
 void qemu_set_offload(NetClientState *nc, bool csum, bool tso4, bool tso6,

@@ -107,8 +107,7 @@ static bool mux_proc_byte(MuxChardev *m, uint8_t ch)
         break;
     case 'c':
         if (m->fe_count < 2) {
-            /* the HMP monitor attaches here as a second front-end */
-            mux_out(m, "\r\nQEMU: monitor not available yet\r\n");
+            mux_out(m, "\r\nQEMU: no monitor on this console\r\n");
         } else {
             mux_set_focus(m, (m->focus + 1) % m->fe_count);
         }

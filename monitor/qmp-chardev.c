@@ -87,6 +87,7 @@ bool monitor_init_qmp_chardev(Chardev *chr, GError **errp)
 
 void monitor_cleanup(void)
 {
+    monitor_hmp_console_cleanup();
     for (guint i = 0; chardev_monitors && i < chardev_monitors->len; i++) {
         MonitorChardev *m = g_ptr_array_index(chardev_monitors, i);
         qemu_chr_fe_deinit(&m->be);

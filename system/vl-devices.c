@@ -465,6 +465,14 @@ const QemuOptionDesc vl_device_options[] = {
     { NULL },
 };
 
+/* mon:stdio: the human monitor shares the first serial port's console. */
+static bool start_hmp_console(void *opaque, GError **errp)
+{
+    Chardev *chr = qemu_chr_find("serial0");
+
+    return !chr || !qemu_chr_is_mux(chr) || monitor_init_hmp_console(chr, errp);
+}
+
 bool vl_devices_exit_requested(void)
 {
     return exit_requested;
@@ -479,6 +487,7 @@ void vl_devices_init(void)
     monitor_install_event_emitter();
     qmp_runstate_events_init();
     pci_devices_register();
+    vl_add_init_hook(VL_PHASE_AFTER_MACHINE, start_hmp_console, NULL, NULL);
 }
 
 void vl_devices_cleanup(void)

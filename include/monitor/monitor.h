@@ -59,6 +59,10 @@ bool monitor_init_qmp_chardev(Chardev *chr, GError **errp);
 /* Closes every chardev monitor (at exit). */
 void monitor_cleanup(void);
 
+/* The human monitor behind Ctrl-A c on a mux (mon:stdio). */
+bool monitor_init_hmp_console(Chardev *mux, GError **errp);
+void monitor_hmp_console_cleanup(void);
+
 /* Human monitor commands (`info network`...); the text they print. */
 char *hmp_execute(const char *command_line, Error **errp);
 

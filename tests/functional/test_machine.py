@@ -127,7 +127,8 @@ def test_console_escapes(qemu):
     c.send("\x01h")
     c.expect_exact("C-a x    exit emulator")
     c.send("\x01c")
-    c.expect_exact("monitor not available yet")
+    c.expect_exact("(qemu) ")           # the monitor; test_monitor_console
+    c.send("\x01c")
     c.send("\x01x")
     c.expect_exact("QEMU: Terminated")
     assert finish(c) == 0
@@ -384,3 +385,39 @@ def test_unreadable_bios(qemu, unreadable_file):
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 1
     assert "Permission denied" in r.stderr
+
+
+def test_monitor_console(emulator):
+    """Ctrl-A c on mon:stdio (-nographic) reaches a "(qemu) " prompt whose
+    commands answer, Ctrl-A c goes back to the guest, "quit" exits 0."""
+    import pexpect
+    c = pexpect.spawn(emulator, ["-M", "virt", "-nographic", "-bios",
+                                 "/usr/lib/u-boot/qemu-riscv64/u-boot.bin",
+                                 "-netdev", "user,id=u0", "-device",
+                                 "virtio-net-pci,netdev=u0,id=nic0"],
+                      encoding="utf-8", timeout=30)
+    c.expect("Hit any key")
+    c.send("\r")
+    c.expect("=> ")
+    c.sendcontrol("a")
+    c.send("c")
+    c.expect(r"monitor - type 'help'.*\(qemu\) ")
+    c.send("info status\r")
+    c.expect(r"\(qemu\) ")
+    assert "VM status: running" in c.before
+    c.send("info network\r")
+    c.expect(r"\(qemu\) ")
+    assert "nic0: index=0,type=nic,model=virtio-net-pci" in c.before
+    assert " \\ u0: index=0,type=user,net=10.0.2.0,restrict=off" in c.before
+    c.sendcontrol("a")
+    c.send("c")
+    c.send("version\r")
+    c.expect("U-Boot 20")
+    c.expect("=> ")
+    c.sendcontrol("a")
+    c.send("c")
+    c.expect(r"\(qemu\) ")
+    c.send("quit\r")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 0

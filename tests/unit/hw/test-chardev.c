@@ -69,7 +69,7 @@ static void test_mux_escapes(void)
     g_string_truncate(base->out, 0);
 
     test_chr_input(base, "\001c");
-    g_assert_nonnull(strstr(base->out->str, "monitor not available yet"));
+    g_assert_nonnull(strstr(base->out->str, "no monitor on this console"));
 
     test_chr_input(base, "\001b");
     g_assert_cmpint(fe.breaks, ==, 1);

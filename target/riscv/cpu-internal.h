@@ -113,7 +113,7 @@ enum { RISCV_OPS(RISCV_OP_ENUM) OP_COUNT };
 #undef RISCV_OP_ENUM
 
 typedef struct DecodedInsn {
-    uint16_t op;
+    uint16_t op;        /* the run loop adds OP_COUNT when len is 2 */
     uint8_t rd, rs1, rs2, rs3;
     uint8_t len;        /* 2 or 4 */
     uint8_t rm;         /* funct3 where the executor needs it */
@@ -126,11 +126,11 @@ typedef struct DecodedInsn {
 typedef struct RISCVRegion RISCVRegion;
 
 typedef struct DecodedPage {
-    DecodedInsn insn[INSNS_PER_PAGE];   /* one slot per halfword */
     const uint8_t *host;
     RISCVRegion *region;
     uint64_t index;                     /* page number within region */
     struct DecodedPage *next_free;
+    DecodedInsn insn[INSNS_PER_PAGE];   /* one slot per halfword */
 } DecodedPage;
 
 struct RISCVRegion {

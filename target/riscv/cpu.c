@@ -1,10 +1,13 @@
 /*
  * Hart state, reset and the run loop.
  *
- * The loop is direct-threaded (computed goto on the decoded op).  Per
- * instruction it does: one compare against the slice limit, one compare of
- * the pc's page against the fetch window, an indexed load of the decoded
- * slot, and the operation.  Loads and stores hit the software TLB inline;
+ * The loop is direct-threaded (computed goto on the decoded op), with the
+ * dispatch copied into every handler.  Each handler exists twice, for 4-
+ * and 2-byte encodings, so the pc advances by a constant (cpu-ops.c.inc).
+ * Straight-line code steps the decoded-slot pointer within the page and
+ * compares it with the page end and the instruction count with the slice
+ * limit, all in locals; jumps and taken branches check the pc's page
+ * against the fetch window.  Loads and stores hit the software TLB inline;
  * everything else (MMIO, page walks, traps, CSRs, FP, AMOs) is out of line.
  *
  * Interrupts are only checked where they can become pending-and-enabled:
@@ -96,16 +99,71 @@ void riscv_cpu_reset(RISCVCPU *cpu, uint64_t reset_pc)
 
 RISCVRunResult riscv_cpu_run(RISCVCPU *cpu, uint64_t budget)
 {
-#define LABEL(name) [OP_##name] = &&op_##name,
-    static const void *const labels[OP_COUNT] = { RISCV_OPS(LABEL) };
-#undef LABEL
+    /* index: the op, plus OP_COUNT for 2-byte encodings (see ILEN) */
+#define LABEL4(name) [OP_##name] = &&op_##name##_4,
+#define LABEL2(name) [OP_COUNT + OP_##name] = &&op_##name##_2,
+    static const void *const labels[2 * OP_COUNT] = {
+        RISCV_OPS(LABEL4) RISCV_OPS(LABEL2)
+    };
+#undef LABEL4
+#undef LABEL2
     uint64_t *const x = cpu->x;
     uint64_t pc = cpu->pc, executed = 0;
-    const DecodedInsn *d;
+    /*
+     * Hot state kept in locals: the slice limit, the fetch window and the
+     * data TLB.  Every out-of-line call may change their cpu-> copies
+     * (run_limit from a device callback, the fetch window from a store
+     * into decoded code, the data TLB from a privilege change), so RELOAD
+     * follows each call.  Page switches write the window back to cpu.
+     */
+    uint64_t limit = 0, vbase = TLB_INVALID;
+    DecodedPage *fpage = NULL;
+    TLBSet *dtlb = NULL;
+    const TLBEntry *itlb = NULL;        /* exec TLB of the current mode */
+    /*
+     * d is the slot of pc.  Straight-line code steps d along the page's
+     * slots while it stays below dend, the end of the page; anything that
+     * may invalidate the page (a call) or leaves d off the page (an
+     * instruction crossing pages) sets dend to d, which sends the next
+     * step through the full check of pc against the fetch window.
+     */
+    const DecodedInsn *d = NULL, *dend = NULL;
     RISCVRunResult res;
 
 #define SYNC() do { cpu->pc = pc; cpu->slice_count = executed; } while (0)
-#define NEXT() do { pc += d->len; executed++; goto next; } while (0)
+#define RELOAD() do { \
+        limit = cpu->run_limit; \
+        vbase = cpu->fetch_vbase; \
+        fpage = cpu->fetch_page; \
+        dtlb = cpu->dtlb; \
+        itlb = cpu->tlb[cpu->priv].exec; \
+        dend = d; \
+    } while (0)
+    /*
+     * Dispatch is replicated at the end of every handler so each one has
+     * its own indirect jump (much better predicted than a shared one).
+     */
+#define DISPATCH() do { \
+        if (unlikely(executed >= limit)) { \
+            goto slice_check; \
+        } \
+        if (unlikely((pc & PAGE_MASK) != vbase)) { \
+            goto new_page; \
+        } \
+        d = &fpage->insn[(pc & (PAGE_SIZE - 1)) >> 1]; \
+        dend = &fpage->insn[INSNS_PER_PAGE]; \
+        goto *labels[d->op]; \
+    } while (0)
+    /* the next instruction in line: no page check unless d left the page */
+#define NEXT() do { \
+        pc += ILEN; \
+        executed++; \
+        d += ILEN / 2; \
+        if (unlikely(executed >= limit) || unlikely(d >= dend)) { \
+            goto resync; \
+        } \
+        goto *labels[d->op]; \
+    } while (0)
 #define RAISE(cause, tval) do { \
         SYNC(); \
         riscv_raise_exception(cpu, (cause), (tval)); \
@@ -118,11 +176,12 @@ RISCVRunResult riscv_cpu_run(RISCVCPU *cpu, uint64_t budget)
             executed++; \
             goto trapped; \
         } \
+        RELOAD(); \
     } while (0)
     /* fast path: aligned access within a page the TLB maps to host RAM */
 #define LOAD(T, SZ, out) do { \
         uint64_t a_ = x[d->rs1] + (int64_t)d->imm; \
-        const TLBEntry *e_ = &cpu->dtlb->read[TLB_IDX(a_)]; \
+        const TLBEntry *e_ = &dtlb->read[TLB_IDX(a_)]; \
         if (likely((a_ & (PAGE_MASK | ((SZ) - 1))) == e_->vtag)) { \
             T v_; \
             memcpy(&v_, (const void *)(uintptr_t)(a_ + e_->addend), SZ); \
@@ -135,7 +194,7 @@ RISCVRunResult riscv_cpu_run(RISCVCPU *cpu, uint64_t budget)
     } while (0)
 #define STORE(SZ, val) do { \
         uint64_t a_ = x[d->rs1] + (int64_t)d->imm, v_ = (val); \
-        const TLBEntry *e_ = &cpu->dtlb->write[TLB_IDX(a_)]; \
+        const TLBEntry *e_ = &dtlb->write[TLB_IDX(a_)]; \
         if (likely((a_ & (PAGE_MASK | ((SZ) - 1))) == e_->vtag)) { \
             memcpy((void *)(uintptr_t)(a_ + e_->addend), &v_, SZ); \
         } else { \
@@ -177,292 +236,81 @@ outer:
     cpu->slice_count = executed;
     riscv_check_interrupts(cpu);
     pc = cpu->pc;
+    RELOAD();
+    DISPATCH();
 
-next:
-    if (unlikely(executed >= cpu->run_limit)) {
-        SYNC();
-        goto outer;
-    }
-    if (unlikely((pc & PAGE_MASK) != cpu->fetch_vbase)) {
-        /* new page: the exec TLB usually knows its decoded page */
-        const TLBEntry *e = &cpu->tlb[cpu->priv].exec[TLB_IDX(pc)];
+slice_check:
+    SYNC();
+    goto outer;
+
+resync:
+    DISPATCH();
+
+new_page: {
+        /* the exec TLB usually knows the decoded page */
+        const TLBEntry *e = &itlb[TLB_IDX(pc)];
         if (likely(e->vtag == (pc & PAGE_MASK))) {
-            cpu->fetch_page = e->page;
-            cpu->fetch_vbase = e->vtag;
+            fpage = e->page;
+            vbase = e->vtag;
+            cpu->fetch_page = fpage;
+            cpu->fetch_vbase = vbase;
         } else {
             CALL_OR_TRAP(riscv_fetch_refill(cpu, pc));
         }
+        d = &fpage->insn[(pc & (PAGE_SIZE - 1)) >> 1];
+        dend = &fpage->insn[INSNS_PER_PAGE];
+        goto *labels[d->op];
     }
-    d = &cpu->fetch_page->insn[(pc & (PAGE_SIZE - 1)) >> 1];
-    goto *labels[d->op];
 
-op_UNDECODED: {
+op_UNDECODED_4:
+op_UNDECODED_2: {
         DecodedInsn *slot = (DecodedInsn *)d;
         unsigned off = pc & (PAGE_SIZE - 1);
-        const uint8_t *h = cpu->fetch_page->host + off;
+        const uint8_t *h = fpage->host + off;
         uint32_t insn = h[0] | (uint32_t)h[1] << 8;
 
         if ((insn & 3) == 3) {
             if (off == PAGE_SIZE - 2) {
                 slot->op = OP_CROSSPAGE;
-                goto op_CROSSPAGE;
+                goto op_CROSSPAGE_4;
             }
             insn |= (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
         }
         riscv_decode(insn, slot);
+        if (slot->len == 2) {
+            slot->op += OP_COUNT;   /* the ILEN 2 copy of the handler */
+        }
         goto *labels[slot->op];
     }
-op_CROSSPAGE: {
+op_CROSSPAGE_4:
+op_CROSSPAGE_2: {
         uint32_t insn;
         CALL_OR_TRAP(riscv_fetch_crosspage(cpu, pc, &insn));
         riscv_decode(insn, &cpu->tmp_insn);
         d = &cpu->tmp_insn;
+        dend = d;
         goto *labels[d->op];
     }
-op_ILLEGAL:
+op_ILLEGAL_4:
+op_ILLEGAL_2:
     RAISE(RISCV_EXC_ILLEGAL_INSN, d->raw);
 
-    /* ---- integer ---- */
-op_ADDI: x[d->rd] = x[d->rs1] + (int64_t)d->imm; NEXT();
-op_SLTI: x[d->rd] = (int64_t)x[d->rs1] < (int64_t)d->imm; NEXT();
-op_SLTIU: x[d->rd] = x[d->rs1] < (uint64_t)(int64_t)d->imm; NEXT();
-op_XORI: x[d->rd] = x[d->rs1] ^ (uint64_t)(int64_t)d->imm; NEXT();
-op_ORI: x[d->rd] = x[d->rs1] | (uint64_t)(int64_t)d->imm; NEXT();
-op_ANDI: x[d->rd] = x[d->rs1] & (uint64_t)(int64_t)d->imm; NEXT();
-op_SLLI: x[d->rd] = x[d->rs1] << d->imm; NEXT();
-op_SRLI: x[d->rd] = x[d->rs1] >> d->imm; NEXT();
-op_SRAI: x[d->rd] = (uint64_t)((int64_t)x[d->rs1] >> d->imm); NEXT();
-op_ADDIW: x[d->rd] = (uint64_t)(int64_t)(int32_t)(x[d->rs1] + d->imm); NEXT();
-op_SLLIW:
-    x[d->rd] = (uint64_t)(int64_t)(int32_t)((uint32_t)x[d->rs1] << d->imm);
-    NEXT();
-op_SRLIW:
-    x[d->rd] = (uint64_t)(int64_t)(int32_t)((uint32_t)x[d->rs1] >> d->imm);
-    NEXT();
-op_SRAIW:
-    x[d->rd] = (uint64_t)(int64_t)((int32_t)x[d->rs1] >> d->imm);
-    NEXT();
-op_ADD: x[d->rd] = x[d->rs1] + x[d->rs2]; NEXT();
-op_SUB: x[d->rd] = x[d->rs1] - x[d->rs2]; NEXT();
-op_SLL: x[d->rd] = x[d->rs1] << (x[d->rs2] & 63); NEXT();
-op_SLT: x[d->rd] = (int64_t)x[d->rs1] < (int64_t)x[d->rs2]; NEXT();
-op_SLTU: x[d->rd] = x[d->rs1] < x[d->rs2]; NEXT();
-op_XOR: x[d->rd] = x[d->rs1] ^ x[d->rs2]; NEXT();
-op_SRL: x[d->rd] = x[d->rs1] >> (x[d->rs2] & 63); NEXT();
-op_SRA: x[d->rd] = (uint64_t)((int64_t)x[d->rs1] >> (x[d->rs2] & 63)); NEXT();
-op_OR: x[d->rd] = x[d->rs1] | x[d->rs2]; NEXT();
-op_AND: x[d->rd] = x[d->rs1] & x[d->rs2]; NEXT();
-op_ADDW: x[d->rd] = (uint64_t)(int64_t)(int32_t)(x[d->rs1] + x[d->rs2]); NEXT();
-op_SUBW: x[d->rd] = (uint64_t)(int64_t)(int32_t)(x[d->rs1] - x[d->rs2]); NEXT();
-op_SLLW:
-    x[d->rd] = (uint64_t)(int64_t)(int32_t)((uint32_t)x[d->rs1]
-                                            << (x[d->rs2] & 31));
-    NEXT();
-op_SRLW:
-    x[d->rd] = (uint64_t)(int64_t)(int32_t)((uint32_t)x[d->rs1]
-                                            >> (x[d->rs2] & 31));
-    NEXT();
-op_SRAW:
-    x[d->rd] = (uint64_t)(int64_t)((int32_t)x[d->rs1] >> (x[d->rs2] & 31));
-    NEXT();
-
-    /* ---- M ---- */
-op_MUL: x[d->rd] = x[d->rs1] * x[d->rs2]; NEXT();
-op_MULH:
-    x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] *
-                           (__int128)(int64_t)x[d->rs2]) >> 64);
-    NEXT();
-op_MULHSU:
-    x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] *
-                           (__int128)x[d->rs2]) >> 64);
-    NEXT();
-op_MULHU:
-    x[d->rd] = (uint64_t)(((unsigned __int128)x[d->rs1] * x[d->rs2]) >> 64);
-    NEXT();
-op_DIV: {
-        int64_t a = x[d->rs1], b = x[d->rs2];
-        x[d->rd] = b == 0 ? UINT64_MAX
-                 : (a == INT64_MIN && b == -1) ? (uint64_t)a
-                 : (uint64_t)(a / b);
-        NEXT();
-    }
-op_DIVU: {
-        uint64_t a = x[d->rs1], b = x[d->rs2];
-        x[d->rd] = b == 0 ? UINT64_MAX : a / b;
-        NEXT();
-    }
-op_REM: {
-        int64_t a = x[d->rs1], b = x[d->rs2];
-        x[d->rd] = b == 0 ? (uint64_t)a
-                 : (a == INT64_MIN && b == -1) ? 0 : (uint64_t)(a % b);
-        NEXT();
-    }
-op_REMU: {
-        uint64_t a = x[d->rs1], b = x[d->rs2];
-        x[d->rd] = b == 0 ? a : a % b;
-        NEXT();
-    }
-op_MULW:
-    x[d->rd] = (uint64_t)(int64_t)(int32_t)(x[d->rs1] * x[d->rs2]);
-    NEXT();
-op_DIVW: {
-        int32_t a = x[d->rs1], b = x[d->rs2];
-        int32_t r = b == 0 ? -1 : (a == INT32_MIN && b == -1) ? a : a / b;
-        x[d->rd] = (uint64_t)(int64_t)r;
-        NEXT();
-    }
-op_DIVUW: {
-        uint32_t a = x[d->rs1], b = x[d->rs2];
-        uint32_t r = b == 0 ? UINT32_MAX : a / b;
-        x[d->rd] = (uint64_t)(int64_t)(int32_t)r;
-        NEXT();
-    }
-op_REMW: {
-        int32_t a = x[d->rs1], b = x[d->rs2];
-        int32_t r = b == 0 ? a : (a == INT32_MIN && b == -1) ? 0 : a % b;
-        x[d->rd] = (uint64_t)(int64_t)r;
-        NEXT();
-    }
-op_REMUW: {
-        uint32_t a = x[d->rs1], b = x[d->rs2];
-        uint32_t r = b == 0 ? a : a % b;
-        x[d->rd] = (uint64_t)(int64_t)(int32_t)r;
-        NEXT();
-    }
-
-    /* ---- control transfer (IALIGN=16: no misaligned targets) ---- */
-op_AUIPC: x[d->rd] = pc + (int64_t)d->imm; NEXT();
-op_JAL:
-    x[d->rd] = pc + d->len;
-    pc += (int64_t)d->imm;
-    executed++;
-    goto next;
-op_JALR: {
-        uint64_t target = (x[d->rs1] + (int64_t)d->imm) & ~1ull;
-        x[d->rd] = pc + d->len;
-        pc = target;
-        executed++;
-        goto next;
-    }
-#define BRANCH(cond) do { \
-        pc += (cond) ? (uint64_t)(int64_t)d->imm : d->len; \
-        executed++; \
-        goto next; \
-    } while (0)
-op_BEQ: BRANCH(x[d->rs1] == x[d->rs2]);
-op_BNE: BRANCH(x[d->rs1] != x[d->rs2]);
-op_BLT: BRANCH((int64_t)x[d->rs1] < (int64_t)x[d->rs2]);
-op_BGE: BRANCH((int64_t)x[d->rs1] >= (int64_t)x[d->rs2]);
-op_BLTU: BRANCH(x[d->rs1] < x[d->rs2]);
-op_BGEU: BRANCH(x[d->rs1] >= x[d->rs2]);
-
-    /* ---- loads and stores ---- */
-op_LB: LOAD(int8_t, 1, x[d->rd]); NEXT();
-op_LH: LOAD(int16_t, 2, x[d->rd]); NEXT();
-op_LW: LOAD(int32_t, 4, x[d->rd]); NEXT();
-op_LD: LOAD(uint64_t, 8, x[d->rd]); NEXT();
-op_LBU: LOAD(uint8_t, 1, x[d->rd]); NEXT();
-op_LHU: LOAD(uint16_t, 2, x[d->rd]); NEXT();
-op_LWU: LOAD(uint32_t, 4, x[d->rd]); NEXT();
-op_SB: STORE(1, x[d->rs2]); NEXT();
-op_SH: STORE(2, x[d->rs2]); NEXT();
-op_SW: STORE(4, x[d->rs2]); NEXT();
-op_SD: STORE(8, x[d->rs2]); NEXT();
-op_FLW:
-    if (unlikely(riscv_fs_off(cpu))) {
-        RAISE(RISCV_EXC_ILLEGAL_INSN, d->raw);
-    }
-    {
-        uint64_t v;
-        LOAD(uint32_t, 4, v);
-        cpu->f[d->rd] = BOX32 | v;
-        riscv_fs_dirty(cpu);
-    }
-    NEXT();
-op_FLD:
-    if (unlikely(riscv_fs_off(cpu))) {
-        RAISE(RISCV_EXC_ILLEGAL_INSN, d->raw);
-    }
-    LOAD(uint64_t, 8, cpu->f[d->rd]);
-    riscv_fs_dirty(cpu);
-    NEXT();
-op_FSW:
-    if (unlikely(riscv_fs_off(cpu))) {
-        RAISE(RISCV_EXC_ILLEGAL_INSN, d->raw);
-    }
-    STORE(4, cpu->f[d->rs2]);
-    NEXT();
-op_FSD:
-    if (unlikely(riscv_fs_off(cpu))) {
-        RAISE(RISCV_EXC_ILLEGAL_INSN, d->raw);
-    }
-    STORE(8, cpu->f[d->rs2]);
-    NEXT();
-
-    /* ---- out of line ---- */
-op_FP:
-    CALL_OR_TRAP(riscv_fpu_exec(cpu, d));
-    NEXT();
-op_AMO:
-    CALL_OR_TRAP(riscv_amo_exec(cpu, d));
-    NEXT();
-op_CSR:
-    CALL_OR_TRAP(riscv_csr_exec(cpu, d));
-    /* the write may have enabled an interrupt or changed translation */
-    cpu->pc = pc + d->len;
-    executed++;
-    goto outer;
-
-    /* ---- system ---- */
-op_FENCE:
-    NEXT();
-op_FENCE_I:
-    /* stores already invalidated decoded code; just refetch */
-    riscv_reset_fetch(cpu);
-    NEXT();
-op_ECALL:
-    RAISE(RISCV_EXC_ECALL_U + cpu->priv, 0);
-op_EBREAK:
-    RAISE(RISCV_EXC_BREAKPOINT, pc);
-op_MRET:
-    SYNC();
-    if (!riscv_do_mret(cpu)) {
-        RAISE(RISCV_EXC_ILLEGAL_INSN, d->raw);
-    }
-    executed++;
-    goto outer;
-op_SRET:
-    SYNC();
-    if (!riscv_do_sret(cpu)) {
-        RAISE(RISCV_EXC_ILLEGAL_INSN, d->raw);
-    }
-    executed++;
-    goto outer;
-op_WFI:
-    if (cpu->priv == RISCV_PRIV_U ||
-        (cpu->priv == RISCV_PRIV_S && (cpu->mstatus & MSTATUS_TW))) {
-        RAISE(RISCV_EXC_ILLEGAL_INSN, d->raw);
-    }
-    pc += d->len;
-    executed++;
-    if (riscv_pending_irqs(cpu)) {
-        goto next;
-    }
-    SYNC();
-    cpu->wfi = true;
-    res.reason = RISCV_RUN_WFI;
-    goto out;
-op_SFENCE_VMA:
-    if (cpu->priv == RISCV_PRIV_U ||
-        (cpu->priv == RISCV_PRIV_S && (cpu->mstatus & MSTATUS_TVM))) {
-        RAISE(RISCV_EXC_ILLEGAL_INSN, d->raw);
-    }
     /*
-     * Flush everything whatever rs1/rs2 say: the TLB keeps 4 KiB pieces of
-     * superpages, which a single-address flush would miss.
+     * The handlers, twice: once for 4-byte and once for 2-byte encodings,
+     * so the pc advances by a constant.  Loading the length from the
+     * decoded slot put a load on the pc's dependency chain and cost more
+     * than half the loop's speed.
      */
-    riscv_tlb_flush(cpu);
-    NEXT();
+#define OP(name) op_##name##_4
+#define ILEN 4
+#include "cpu-ops.c.inc"
+#undef OP
+#undef ILEN
+#define OP(name) op_##name##_2
+#define ILEN 2
+#include "cpu-ops.c.inc"
+#undef OP
+#undef ILEN
 
 trapped:
     pc = cpu->pc;
@@ -475,6 +323,8 @@ out:
     return res;
 
 #undef SYNC
+#undef RELOAD
+#undef DISPATCH
 #undef NEXT
 #undef RAISE
 #undef CALL_OR_TRAP

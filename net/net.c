@@ -16,6 +16,7 @@
 #include "qapi/json-visitor.h"
 #include "qapi/qapi-commands.h"
 #include "qapi/qapi-visit.h"
+#include "qapi/util.h"
 #include "qapi/visitor.h"
 #include "qemu/iov.h"
 #include "util/keyval.h"
@@ -245,22 +246,14 @@ void qemu_set_offload(NetClientState *nc, bool csum, bool tso4, bool tso6,
 /* ---------------------------------------------------------------------- */
 /* Configuration */
 
-/* QEMU's rule for ids: a letter, then letters, digits, '-', '.', '_';
- * and QEMU's own names for -nic back-ends, "__org.qemu.nicN". */
-static bool id_wellformed(const char *id)
+/* QEMU's id rule, and QEMU's own names for -nic back-ends,
+ * "__org.qemu.nicN". */
+static bool netdev_id_wellformed(const char *id)
 {
     if (g_str_has_prefix(id, "__org.qemu.")) {
         id += strlen("__org.qemu.");
     }
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (const char *p = id + 1; *p; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
+    return id_wellformed(id);
 }
 
 typedef bool NetInitFn(const Netdev *netdev, const char *name,
@@ -279,7 +272,7 @@ bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp)
     NetInitFn *init = net_init_fns[netdev->type];
 
     if (is_netdev || netdev->id) {
-        if (!netdev->id || !id_wellformed(netdev->id)) {
+        if (!netdev->id || !netdev_id_wellformed(netdev->id)) {
             error_setg(errp, "Parameter 'id' expects an identifier");
             return false;
         }

@@ -36,20 +36,6 @@ static bool from_error(Error *err, GError **errp)
     return false;
 }
 
-static bool fail(GError **errp, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static bool fail(GError **errp, const char *fmt, ...)
-{
-    va_list ap;
-
-    g_autofree char *msg = NULL;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED, "%s", msg);
-    return false;
-}
-
 /* keyval text -> string table (for -chardev, -device's helpers). */
 static GHashTable *parse_string_opts(const char *text, const char *implied,
                                      bool *help, GError **errp)
@@ -69,7 +55,7 @@ static GHashTable *parse_string_opts(const char *text, const char *implied,
     json_object_iter_init(&iter, json_node_get_object(args));
     while (json_object_iter_next(&iter, &key, &value)) {
         if (!JSON_NODE_HOLDS_VALUE(value)) {
-            fail(errp, "Parameter '%s' expects a scalar value", key);
+            qemu_error_fail(errp, "Parameter '%s' expects a scalar value", key);
             g_hash_table_unref(opts);
             json_node_unref(args);
             return NULL;
@@ -105,7 +91,7 @@ static bool nic_model_check(const char *model, bool *exit_now, GError **errp)
     if (!strcmp(model, "virtio") || !strcmp(model, "virtio-net-pci")) {
         return true;
     }
-    return fail(errp, "Unsupported NIC model: %s", model);
+    return qemu_error_fail(errp, "Unsupported NIC model: %s", model);
 }
 
 static bool create_nic(void *opaque, GError **errp)
@@ -235,7 +221,7 @@ static bool opt_net(const char *arg, const char *loc, GError **errp)
             if (strcmp(key, "type") && strcmp(key, "model") &&
                 strcmp(key, "macaddr") && strcmp(key, "id") &&
                 strcmp(key, "name") && strcmp(key, "netdev")) {
-                return fail(errp, "Invalid parameter '%s'", (char *)key);
+                return qemu_error_fail(errp, "Invalid parameter '%s'", (char *)key);
             }
         }
         vl_add_init_hook(VL_PHASE_AFTER_MACHINE, create_nic, nic, loc);
@@ -382,7 +368,7 @@ static bool opt_chardev(const char *arg, const char *loc, GError **errp)
     }
     if (!g_hash_table_lookup(opts, "id")) {
         g_hash_table_unref(opts);
-        return fail(errp, "Parameter 'id' is missing");
+        return qemu_error_fail(errp, "Parameter 'id' is missing");
     }
     vl_add_init_hook(VL_PHASE_BEFORE_MACHINE, create_chardev, opts, loc);
     return true;
@@ -394,7 +380,7 @@ static bool start_monitor(void *opaque, GError **errp)
     Chardev *chr = qemu_chr_find(id);
 
     if (!chr) {
-        return fail(errp, "chardev \"%s\" not found", id);
+        return qemu_error_fail(errp, "chardev \"%s\" not found", id);
     }
     return monitor_init_qmp_chardev(chr, errp);
 }
@@ -411,14 +397,14 @@ static bool opt_mon(const char *arg, const char *loc, GError **errp)
     chardev = g_hash_table_lookup(opts, "chardev");
     mode = g_hash_table_lookup(opts, "mode");
     if (!chardev) {
-        return fail(errp, "Parameter 'chardev' is missing");
+        return qemu_error_fail(errp, "Parameter 'chardev' is missing");
     }
     if (mode && strcmp(mode, "control") != 0) {
-        return fail(errp, "mode=%s is not supported: only QMP monitors "
+        return qemu_error_fail(errp, "mode=%s is not supported: only QMP monitors "
                     "(mode=control) exist here", mode);
     }
     if (!mode) {
-        return fail(errp, "the human monitor is only reached through QMP's "
+        return qemu_error_fail(errp, "the human monitor is only reached through QMP's "
                     "human-monitor-command here: use mode=control");
     }
     vl_add_init_hook(VL_PHASE_AFTER_MACHINE, start_monitor, g_strdup(chardev),
@@ -434,7 +420,7 @@ static bool create_qmp(void *opaque, GError **errp)
 
     if (!chr) {
         if (errp && !*errp) {
-            return fail(errp, "-qmp needs a character device, not 'none'");
+            return qemu_error_fail(errp, "-qmp needs a character device, not 'none'");
         }
         return false;
     }

@@ -90,19 +90,6 @@ static void error_report_loc(const char *loc, const GError *err)
     }
 }
 
-static bool fail(GError **errp, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static bool fail(GError **errp, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    if (errp) {
-        *errp = g_error_new_valist(QEMU_ERROR, QEMU_ERROR_FAILED, fmt, ap);
-    }
-    va_end(ap);
-    return false;
-}
-
 /* ---- small parsers ---- */
 
 /*
@@ -144,7 +131,7 @@ static GHashTable *parse_kv(const char *str, const char *implied,
             key = g_strdup("help");
             val = g_strdup("on");
         } else if (item->len) {
-            fail(errp, "Expected '=' after parameter '%s'", item->str);
+            qemu_error_fail(errp, "Expected '=' after parameter '%s'", item->str);
             g_string_free(item, TRUE);
             g_hash_table_destroy(h);
             return NULL;
@@ -281,10 +268,10 @@ static bool opt_m(const char *arg, const char *loc, GError **errp)
     }
     size = g_hash_table_lookup(props, "size");
     if (g_hash_table_size(props) != (size ? 1u : 0u)) {
-        return fail(errp, "Invalid parameter (only 'size' is supported)");
+        return qemu_error_fail(errp, "Invalid parameter (only 'size' is supported)");
     }
     if (!size || !parse_size(size, MiB, &cfg.ram_size)) {
-        return fail(errp, "Parameter 'size' expects a non-negative number "
+        return qemu_error_fail(errp, "Parameter 'size' expects a non-negative number "
                     "below 2^64\nOptional suffix k, M, G, T, P or E means "
                     "kilo-, mega-, giga-, tera-, peta-\nand exabytes, "
                     "respectively.");
@@ -314,20 +301,20 @@ static bool opt_smp(const char *arg, const char *loc, GError **errp)
         if (s) {
             known++;
             if (!parse_uint(s, &v[i])) {
-                return fail(errp, "Parameter '%s' expects a number", keys[i]);
+                return qemu_error_fail(errp, "Parameter '%s' expects a number", keys[i]);
             }
         }
     }
     if (known != g_hash_table_size(props)) {
-        return fail(errp, "Invalid parameter (supported: cpus, sockets, "
+        return qemu_error_fail(errp, "Invalid parameter (supported: cpus, sockets, "
                     "dies, clusters, cores, threads, maxcpus)");
     }
     cpus = have[0] ? v[0] : v[1] * v[2] * v[3] * v[4] * v[5];
     if (cpus == 0) {
-        return fail(errp, "Invalid SMP CPUs 0");
+        return qemu_error_fail(errp, "Invalid SMP CPUs 0");
     }
     if (have[6] && v[6] != cpus) {
-        return fail(errp, "maxcpus must equal cpus: CPU hotplug is not "
+        return qemu_error_fail(errp, "maxcpus must equal cpus: CPU hotplug is not "
                     "supported");
     }
     cfg.smp = cpus;
@@ -376,10 +363,10 @@ static bool opt_display(const char *arg, const char *loc, GError **errp)
         return true;
     }
     if (strcmp(type, "none")) {
-        return fail(errp, "Display '%s' is not available", type);
+        return qemu_error_fail(errp, "Display '%s' is not available", type);
     }
     if (type[0] && arg[strlen(type)]) {
-        return fail(errp, "Invalid parameter '%s'", arg + strlen(type) + 1);
+        return qemu_error_fail(errp, "Invalid parameter '%s'", arg + strlen(type) + 1);
     }
     cfg.display_none = true;
     return true;
@@ -395,7 +382,7 @@ static bool opt_serial(const char *arg, const char *loc, GError **errp)
     if (cfg.serials->len >= MAX_SERIAL_PORTS) {
         g_free(s.spec);
         g_free(s.loc);
-        return fail(errp, "too many serial ports");
+        return qemu_error_fail(errp, "too many serial ports");
     }
     g_array_append_val(cfg.serials, s);
     return true;
@@ -420,7 +407,7 @@ static bool opt_name(const char *arg, const char *loc, GError **errp)
     g_hash_table_remove(props, "process");
     g_hash_table_remove(props, "debug-threads");
     if (g_hash_table_size(props)) {
-        return fail(errp, "Invalid parameter (supported: guest, process, "
+        return qemu_error_fail(errp, "Invalid parameter (supported: guest, process, "
                     "debug-threads)");
     }
     if (guest) {
@@ -453,7 +440,7 @@ static bool opt_d(const char *arg, const char *loc, GError **errp)
     mask = qemu_str_to_log_mask(arg);
     if (mask < 0) {
         qemu_print_log_usage();
-        return fail(errp, "Invalid -d option \"%s\"", arg);
+        return qemu_error_fail(errp, "Invalid -d option \"%s\"", arg);
     }
     cfg.log_mask = mask;
     return true;
@@ -487,14 +474,14 @@ static bool opt_accel(const char *arg, const char *loc, GError **errp)
         return true;
     }
     if (strcmp(type, "tcg")) {
-        return fail(errp, "invalid accelerator %s", type);
+        return qemu_error_fail(errp, "invalid accelerator %s", type);
     }
     return true;
 }
 
 static bool opt_enable_kvm(const char *arg, const char *loc, GError **errp)
 {
-    return fail(errp, "invalid accelerator kvm");
+    return qemu_error_fail(errp, "invalid accelerator kvm");
 }
 
 static bool opt_cpu(const char *arg, const char *loc, GError **errp)
@@ -507,10 +494,10 @@ static bool opt_cpu(const char *arg, const char *loc, GError **errp)
         return true;
     }
     if (strcmp(model, "rv64") && strcmp(model, "max")) {
-        return fail(errp, "unable to find CPU model '%s'", model);
+        return qemu_error_fail(errp, "unable to find CPU model '%s'", model);
     }
     if (model[0] && arg[strlen(model)]) {
-        return fail(errp, "CPU properties are not supported");
+        return qemu_error_fail(errp, "CPU properties are not supported");
     }
     return true;
 }

@@ -11,6 +11,7 @@
 
 #include "qapi/qapi-commands.h"
 #include "qapi/qapi-events.h"
+#include "qapi/util.h"
 #include "system/runstate.h"
 #include "util/keyval.h"
 
@@ -223,19 +224,6 @@ bool qdev_prop_pci_addr(DeviceState *dev, const char *name, int *slot,
 }
 
 /* ---- add and delete ---- */
-
-static bool id_wellformed(const char *id)
-{
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (const char *p = id + 1; *p; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
-}
 
 DeviceState *qdev_device_add(GHashTable *opts, bool hot, Error **errp)
 {

@@ -44,12 +44,6 @@ struct VirtIOMMIOProxy {
     uint32_t queue_sel;
 };
 
-static uint64_t set_half(uint64_t old, bool high, uint32_t value)
-{
-    return high ? (old & 0xffffffffull) | (uint64_t)value << 32
-                : (old & ~0xffffffffull) | value;
-}
-
 static uint64_t mmio_read(void *opaque, hwaddr off, unsigned size)
 {
     VirtIOMMIOProxy *p = opaque;
@@ -147,17 +141,17 @@ static void mmio_write(void *opaque, hwaddr off, uint64_t value, unsigned size)
         break;
     case REG_QUEUE_DESC_LOW:
     case REG_QUEUE_DESC_HIGH:
-        virtio_queue_set_desc_addr(vdev, q, set_half(
+        virtio_queue_set_desc_addr(vdev, q, virtio_set_half(
             virtio_queue_get_desc_addr(vdev, q), off == REG_QUEUE_DESC_HIGH, v));
         break;
     case REG_QUEUE_DRIVER_LOW:
     case REG_QUEUE_DRIVER_HIGH:
-        virtio_queue_set_avail_addr(vdev, q, set_half(
+        virtio_queue_set_avail_addr(vdev, q, virtio_set_half(
             virtio_queue_get_avail_addr(vdev, q), off == REG_QUEUE_DRIVER_HIGH, v));
         break;
     case REG_QUEUE_DEVICE_LOW:
     case REG_QUEUE_DEVICE_HIGH:
-        virtio_queue_set_used_addr(vdev, q, set_half(
+        virtio_queue_set_used_addr(vdev, q, virtio_set_half(
             virtio_queue_get_used_addr(vdev, q), off == REG_QUEUE_DEVICE_HIGH, v));
         break;
     default:

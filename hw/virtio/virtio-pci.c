@@ -64,12 +64,6 @@
 
 /* ---- modern common configuration ---- */
 
-static uint64_t set_half(uint64_t old, bool high, uint32_t value)
-{
-    return high ? (old & 0xffffffffull) | (uint64_t)value << 32
-                : (old & ~0xffffffffull) | value;
-}
-
 static uint64_t common_read(VirtIOPCIProxy *p, uint64_t offset, unsigned size)
 {
     VirtIODevice *vdev = p->vdev;
@@ -153,17 +147,17 @@ static void common_write(VirtIOPCIProxy *p, uint64_t offset, uint32_t value)
         break;
     case COMMON_Q_DESCLO:
     case COMMON_Q_DESCHI:
-        virtio_queue_set_desc_addr(vdev, q, set_half(
+        virtio_queue_set_desc_addr(vdev, q, virtio_set_half(
             virtio_queue_get_desc_addr(vdev, q), offset == COMMON_Q_DESCHI, value));
         break;
     case COMMON_Q_AVAILLO:
     case COMMON_Q_AVAILHI:
-        virtio_queue_set_avail_addr(vdev, q, set_half(
+        virtio_queue_set_avail_addr(vdev, q, virtio_set_half(
             virtio_queue_get_avail_addr(vdev, q), offset == COMMON_Q_AVAILHI, value));
         break;
     case COMMON_Q_USEDLO:
     case COMMON_Q_USEDHI:
-        virtio_queue_set_used_addr(vdev, q, set_half(
+        virtio_queue_set_used_addr(vdev, q, virtio_set_half(
             virtio_queue_get_used_addr(vdev, q), offset == COMMON_Q_USEDHI, value));
         break;
     default:

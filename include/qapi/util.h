@@ -36,6 +36,10 @@ int qapi_enum_parse(const QEnumLookup *lookup, const char *buf, int def,
 bool qapi_bool_parse(const char *name, const char *value, bool *obj,
                      Error **errp);
 /* Parse a string strictly: the whole string, no overflow; base 0. */
+/* QEMU's rule for user ids (netdevs, devices): a letter, then letters,
+ * digits, '-', '.' and '_'. */
+bool id_wellformed(const char *id);
+
 bool qapi_str_to_int64(const char *str, int64_t *result);
 bool qapi_str_to_uint64(const char *str, uint64_t *result);
 /*

@@ -7,6 +7,7 @@
 #define QEMU_GERROR_H
 
 #include <glib.h>
+#include <stdbool.h>
 
 #define QEMU_ERROR (qemu_error_quark())
 GQuark qemu_error_quark(void);
@@ -14,5 +15,9 @@ GQuark qemu_error_quark(void);
 enum {
     QEMU_ERROR_FAILED,
 };
+
+/* Sets *ERRP (if ERRP) to a QEMU_ERROR_FAILED error; returns false, so
+ * "return qemu_error_fail(errp, ...);" ends a failing function. */
+bool qemu_error_fail(GError **errp, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 #endif

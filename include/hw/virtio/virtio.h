@@ -88,6 +88,14 @@ static inline void stq_le_p(void *p, uint64_t v)
     stl_le_p((uint8_t *)p + 4, (uint32_t)(v >> 32));
 }
 
+/* A 64-bit register written as two 32-bit halves (queue addresses on
+ * both transports): OLD with its HIGH or low half replaced by VALUE. */
+static inline uint64_t virtio_set_half(uint64_t old, bool high, uint32_t value)
+{
+    return high ? (old & 0xffffffffull) | (uint64_t)value << 32
+                : (old & ~0xffffffffull) | value;
+}
+
 /* ---- constants from the VIRTIO 1.2 specification ---- */
 
 /* Device status (2.1) */

@@ -218,11 +218,13 @@ class QBConsole:
 
 # -- the host end of the TCP exchange -------------------------------------------
 
-def peer_serve(sandbox, bind="10.0.2.1", conns=1, timeout=300):
-    """Starts tcp_peer.py serve inside SANDBOX; returns (process, port)."""
+def peer_serve(sandbox, bind="10.0.2.1", conns=1, timeout=300, corrupt=None):
+    """Starts tcp_peer.py serve inside SANDBOX; returns (process, port).
+    CORRUPT: the offset of a byte to flip in what the peer sends."""
+    extra = [] if corrupt is None else ["--corrupt", str(corrupt)]
     proc = sandbox.popen(["/usr/bin/python3", str(TCP_PEER), "serve",
                           "--bind", bind, "--conns", str(conns),
-                          "--timeout", str(timeout)],
+                          "--timeout", str(timeout), *extra],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True)
     first = json.loads(proc.stdout.readline() or '{"event": "exited"}')

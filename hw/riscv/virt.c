@@ -326,6 +326,10 @@ static bool virt_init(MachineState *ms, GError **errp)
     }
     s->mmio = mmio_map_new();
     s->bus = riscv_bus_new(&virt_bus_ops, s);
+    /* QEMU_RISCV_JIT=0 interprets everything (for comparing the two) */
+    if (g_strcmp0(g_getenv("QEMU_RISCV_JIT"), "0") != 0) {
+        riscv_bus_set_jit(s->bus, true);
+    }
     if (!riscv_bus_add_region(s->bus, rom->base, rom->size, s->rom, true) ||
         !riscv_bus_add_region(s->bus, dram, ms->ram_size, s->ram, false)) {
         g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,

@@ -106,20 +106,30 @@ enum {
     X(SB) X(SH) X(SW) X(SD) \
     X(FLW) X(FLD) X(FSW) X(FSD) X(FP) X(AMO) X(CSR) \
     X(FENCE) X(FENCE_I) X(ECALL) X(EBREAK) X(MRET) X(SRET) X(WFI) \
-    X(SFENCE_VMA)
+    X(SFENCE_VMA) X(JIT)
 
 #define RISCV_OP_ENUM(name) OP_##name,
 enum { RISCV_OPS(RISCV_OP_ENUM) OP_COUNT };
 #undef RISCV_OP_ENUM
 
+struct JitBlock;
+
 typedef struct DecodedInsn {
-    uint16_t op;        /* the run loop adds OP_COUNT when len is 2 */
+    uint8_t op;         /* the run loop adds OP_COUNT when len is 2 */
+    uint8_t hits;       /* times entered by a jump: translated when hot */
     uint8_t rd, rs1, rs2, rs3;
     uint8_t len;        /* 2 or 4 */
     uint8_t rm;         /* funct3 where the executor needs it */
-    int32_t imm;
-    uint32_t raw;       /* instruction bits: mtval of illegal instructions */
+    union {
+        struct {
+            int32_t imm;
+            uint32_t raw;   /* instruction bits: mtval of illegal ones */
+        };
+        const struct JitBlock *jit;     /* OP_JIT: the translated block */
+    };
 } DecodedInsn;
+
+_Static_assert(2 * OP_COUNT <= 256, "ops must fit DecodedInsn.op");
 
 #define INSNS_PER_PAGE (PAGE_SIZE / 2)
 
@@ -140,6 +150,8 @@ struct RISCVRegion {
     DecodedPage **pages;                /* decoded code, NULL = none */
 };
 
+typedef struct RISCVJit RISCVJit;
+
 struct RISCVBus {
     RISCVRegion regions[RISCV_MAX_REGIONS];
     unsigned nregions;
@@ -150,6 +162,7 @@ struct RISCVBus {
     RISCVCPU *last_run;                 /* for the LR/SC rule */
     DecodedPage *free_pages;
     unsigned live_pages, max_pages;
+    RISCVJit *jit;                      /* NULL: interpret only */
 };
 
 /*
@@ -224,6 +237,38 @@ struct RISCVCPU {
 /* decode.c */
 void riscv_decode(uint32_t insn, DecodedInsn *d);
 
+/*
+ * jit.c: translation of hot blocks to host code (x86-64 hosts only).
+ * A translated block is a straight run of integer instructions of one
+ * page, ending with the first jump or branch, before the first instruction
+ * it does not handle, or at the page end.  Its entry slot becomes OP_JIT,
+ * which keeps the slot's own instruction in `orig` for the interpreter.
+ * The host code runs with the guest registers in x[], does loads and
+ * stores through the data TLB, and returns the next pc and the count of
+ * instructions it completed; a TLB miss returns at that instruction so
+ * the interpreter's slow path performs it.  The code calls nothing, so
+ * nothing can invalidate it while it runs.
+ */
+typedef struct JitResult {
+    uint64_t pc, n;
+} JitResult;
+typedef JitResult JitFn(uint64_t *x, const TLBSet *dtlb, uint64_t pc);
+
+typedef struct JitBlock {
+    JitFn *fn;
+    uint32_t ninsns;        /* instructions in a full run of the block */
+    DecodedInsn orig;       /* the entry slot's own instruction */
+} JitBlock;
+
+/* Dispatches of a block entry before it is translated. */
+#define JIT_HOT 32
+
+bool riscv_jit_translate(RISCVBus *bus, DecodedPage *page,
+                         DecodedInsn *entry);
+/* All decoded code was dropped: the code buffer can start over. */
+void riscv_jit_reset(RISCVBus *bus);
+void riscv_jit_free(RISCVBus *bus);
+
 /* icache.c */
 DecodedPage *riscv_icache_get(RISCVBus *bus, RISCVRegion *r, uint64_t paddr);
 void riscv_icache_invalidate_page(RISCVBus *bus, RISCVRegion *r,
@@ -277,6 +322,29 @@ static inline void riscv_set_xreg(RISCVCPU *cpu, unsigned rd, uint64_t v)
 {
     if (rd) {
         cpu->x[rd] = v;
+    }
+}
+
+/*
+ * Decodes SLOT of page P from the page's bytes.  A 4-byte instruction in
+ * the last halfword crosses pages: the slot becomes OP_CROSSPAGE.
+ */
+static inline void riscv_decode_slot(const DecodedPage *p, DecodedInsn *slot)
+{
+    unsigned off = (slot - p->insn) * 2;
+    const uint8_t *h = p->host + off;
+    uint32_t insn = h[0] | (uint32_t)h[1] << 8;
+
+    if ((insn & 3) == 3) {
+        if (off == PAGE_SIZE - 2) {
+            slot->op = OP_CROSSPAGE;
+            return;
+        }
+        insn |= (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+    }
+    riscv_decode(insn, slot);
+    if (slot->len == 2) {
+        slot->op += OP_COUNT;   /* the ILEN 2 copy of the handler */
     }
 }
 

@@ -152,6 +152,13 @@ RISCVRunResult riscv_cpu_run(RISCVCPU *cpu, uint64_t budget)
         } \
         d = &fpage->insn[(pc & (PAGE_SIZE - 1)) >> 1]; \
         dend = &fpage->insn[INSNS_PER_PAGE]; \
+        ENTER_BLOCK(); \
+    } while (0)
+    /* a jump's target: counted, and translated once hot (jit.c) */
+#define ENTER_BLOCK() do { \
+        if (unlikely(++((DecodedInsn *)d)->hits == JIT_HOT)) { \
+            goto translate; \
+        } \
         goto *labels[d->op]; \
     } while (0)
     /* the next instruction in line: no page check unless d left the page */
@@ -259,29 +266,22 @@ new_page: {
         }
         d = &fpage->insn[(pc & (PAGE_SIZE - 1)) >> 1];
         dend = &fpage->insn[INSNS_PER_PAGE];
-        goto *labels[d->op];
+        ENTER_BLOCK();
     }
+
+translate:
+    /* a full code buffer drops all decoded code: RELOAD sees that */
+    if (cpu->bus->jit && d->op != OP_JIT && d->op != OP_COUNT + OP_JIT) {
+        SYNC();
+        riscv_jit_translate(cpu->bus, fpage, (DecodedInsn *)d);
+        RELOAD();
+    }
+    goto *labels[d->op];
 
 op_UNDECODED_4:
-op_UNDECODED_2: {
-        DecodedInsn *slot = (DecodedInsn *)d;
-        unsigned off = pc & (PAGE_SIZE - 1);
-        const uint8_t *h = fpage->host + off;
-        uint32_t insn = h[0] | (uint32_t)h[1] << 8;
-
-        if ((insn & 3) == 3) {
-            if (off == PAGE_SIZE - 2) {
-                slot->op = OP_CROSSPAGE;
-                goto op_CROSSPAGE_4;
-            }
-            insn |= (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
-        }
-        riscv_decode(insn, slot);
-        if (slot->len == 2) {
-            slot->op += OP_COUNT;   /* the ILEN 2 copy of the handler */
-        }
-        goto *labels[slot->op];
-    }
+op_UNDECODED_2:
+    riscv_decode_slot(fpage, (DecodedInsn *)d);
+    goto *labels[d->op];
 op_CROSSPAGE_4:
 op_CROSSPAGE_2: {
         uint32_t insn;
@@ -325,6 +325,7 @@ out:
 #undef SYNC
 #undef RELOAD
 #undef DISPATCH
+#undef ENTER_BLOCK
 #undef NEXT
 #undef RAISE
 #undef CALL_OR_TRAP

@@ -98,6 +98,7 @@ void riscv_icache_flush_all(RISCVBus *bus)
         }
     }
     reset_all_fetch_windows(bus);
+    riscv_jit_reset(bus);       /* no slot refers to a translation now */
 }
 
 void riscv_icache_free_all(RISCVBus *bus)
@@ -116,6 +117,7 @@ void riscv_icache_free_all(RISCVBus *bus)
         g_free(p);
     }
     bus->live_pages = 0;
+    riscv_jit_free(bus);
 }
 
 void riscv_bus_invalidate_range(RISCVBus *bus, uint64_t paddr, uint64_t len)

@@ -106,6 +106,14 @@ void riscv_bus_free(RISCVBus *bus);
  */
 bool riscv_bus_add_region(RISCVBus *bus, uint64_t base, uint64_t size,
                           void *host, bool readonly);
+/*
+ * Translate hot guest code to host code (x86-64 hosts; elsewhere, or if
+ * executable memory cannot be had, returns false and the bus interprets).
+ * Off by default; switching it off drops all translations.
+ */
+bool riscv_bus_set_jit(RISCVBus *bus, bool on);
+/* Blocks translated since the translations were last all dropped. */
+uint64_t riscv_bus_get_jit_blocks(const RISCVBus *bus);
 /* Something other than a hart wrote guest memory: drop decoded code. */
 void riscv_bus_invalidate_range(RISCVBus *bus, uint64_t paddr, uint64_t len);
 /* Physical access as a hart would see it (regions, then MMIO). */

@@ -1,0 +1,451 @@
+/*
+ * Block translator: hot blocks of integer instructions to x86-64 code (see
+ * the contract in cpu-internal.h).  The interpreter stays in charge: it
+ * decides when a block is hot, checks the slice budget before calling a
+ * block, and performs everything a block leaves to it (TLB misses, MMIO,
+ * traps, CSRs, FP, AMOs, division, the high half of products).
+ *
+ * Host code conventions (System V): rdi = x[], rsi = the data TLB set,
+ * rdx = the guest pc of the block's entry, which stays live so every pc
+ * is rdx + a constant.  rax, rcx and r9 are scratch.  A block returns
+ * {next pc, instructions completed} in rax:rdx.
+ *
+ * Translations live in one code buffer.  Nothing is freed piecemeal: a
+ * block of an invalidated page is just unreachable, and when the buffer
+ * is full all decoded code is dropped (riscv_icache_flush_all) and the
+ * buffer starts over.
+ */
+#include <stddef.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <glib.h>
+
+#include "target/riscv/cpu-internal.h"
+#include "target/riscv/jit-x86.h"
+
+#define JIT_BUFFER_SIZE (32u << 20)
+#define JIT_MAX_INSNS 64
+/* generous bounds on the host code of one instruction and of one exit */
+#define JIT_INSN_BYTES 96
+#define JIT_EXIT_BYTES 32
+
+#define XREG(r) ((int32_t)(r) * 8)      /* displacement of x[r] from rdi */
+#define TLB_READ offsetof(TLBSet, read)
+#define TLB_WRITE offsetof(TLBSet, write)
+
+struct RISCVJit {
+    uint8_t *buf;
+    uint8_t *next;
+    uint64_t blocks;        /* translated since the buffer started over */
+};
+
+/* A TLB miss in the block: return to the interpreter at that instruction. */
+typedef struct SlowExit {
+    uint8_t *jump;          /* the jne to patch */
+    uint32_t off;           /* byte offset of the instruction from entry */
+    uint32_t done;          /* instructions completed before it */
+} SlowExit;
+
+typedef struct Block {
+    X86Buf e;
+    SlowExit slow[JIT_MAX_INSNS];
+    unsigned nslow;
+} Block;
+
+#if defined(__x86_64__)
+
+bool riscv_bus_set_jit(RISCVBus *bus, bool on)
+{
+    if (!on) {
+        if (bus->jit) {
+            riscv_icache_flush_all(bus);
+            riscv_jit_free(bus);
+        }
+        return true;
+    }
+    if (!bus->jit) {
+        void *buf = mmap(NULL, JIT_BUFFER_SIZE,
+                         PROT_READ | PROT_WRITE | PROT_EXEC,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (buf == MAP_FAILED) {
+            return false;
+        }
+        bus->jit = g_new0(RISCVJit, 1);
+        bus->jit->buf = bus->jit->next = buf;
+    }
+    return true;
+}
+
+#else
+
+bool riscv_bus_set_jit(RISCVBus *bus, bool on)
+{
+    return !on;     /* no translator for this host: interpret */
+}
+
+#endif
+
+void riscv_jit_reset(RISCVBus *bus)
+{
+    if (bus->jit) {
+        bus->jit->next = bus->jit->buf;
+        bus->jit->blocks = 0;
+    }
+}
+
+uint64_t riscv_bus_get_jit_blocks(const RISCVBus *bus)
+{
+    return bus->jit ? bus->jit->blocks : 0;
+}
+
+void riscv_jit_free(RISCVBus *bus)
+{
+    if (bus->jit) {
+        munmap(bus->jit->buf, JIT_BUFFER_SIZE);
+        g_free(bus->jit);
+        bus->jit = NULL;
+    }
+}
+
+/* ---- code generation ---- */
+
+/* reg = entry pc + off + imm */
+static void emit_pc_plus(X86Buf *e, unsigned reg, uint32_t off, int32_t imm)
+{
+    int64_t delta = (int64_t)off + imm;
+
+    if (delta == (int32_t)delta) {
+        x86_lea(e, reg, RDX, (int32_t)delta);
+    } else {
+        x86_mov_imm(e, reg, imm);
+        x86_alu_rr(e, true, ALU_ADD, reg, RDX);
+        x86_alu_imm(e, true, ALU_ADD, reg, (int32_t)off);
+    }
+}
+
+/* return {entry pc + off + imm, done} */
+static void emit_exit(X86Buf *e, uint32_t off, int32_t imm, uint32_t done)
+{
+    emit_pc_plus(e, RAX, off, imm);
+    x86_mov_imm(e, RDX, (int32_t)done);
+    x86_ret(e);
+}
+
+/* rax = x[rs1] + imm */
+static void emit_address(X86Buf *e, const DecodedInsn *d)
+{
+    x86_load_q(e, RAX, RDI, XREG(d->rs1));
+    if (d->imm) {
+        x86_alu_imm(e, true, ALU_ADD, RAX, d->imm);
+    }
+}
+
+/*
+ * The data TLB lookup of the interpreter's LOAD/STORE macros: on a hit rax
+ * becomes the host address, on a miss the block exits at this instruction.
+ */
+static void emit_tlb(Block *b, size_t table, unsigned size, uint32_t off,
+                     uint32_t done)
+{
+    X86Buf *e = &b->e;
+    SlowExit *s = &b->slow[b->nslow++];
+
+    x86_mov_rr(e, RCX, RAX);
+    x86_shift(e, true, SH_SHR, RCX, PAGE_BITS);
+    x86_alu_imm(e, false, ALU_AND, RCX, TLB_SIZE - 1);
+    x86_op_rr(e, false, 0x6b, RCX, RCX);            /* imul ecx, ecx, imm8 */
+    x86_b(e, sizeof(TLBEntry));
+    x86_mov_rr(e, R9, RAX);
+    x86_alu_imm(e, true, ALU_AND, R9, (int32_t)(PAGE_MASK | (size - 1)));
+    /* cmp r9, [rsi + rcx + vtag] */
+    x86_rex(e, true, R9, RCX, RSI);
+    x86_b(e, ALU_CMP << 3 | 3);
+    x86_mem_idx(e, R9, RSI, RCX, table + offsetof(TLBEntry, vtag));
+    s->jump = x86_jcc(e, CC_NE);
+    s->off = off;
+    s->done = done;
+    /* add rax, [rsi + rcx + addend] */
+    x86_rex(e, true, RAX, RCX, RSI);
+    x86_b(e, ALU_ADD << 3 | 3);
+    x86_mem_idx(e, RAX, RSI, RCX, table + offsetof(TLBEntry, addend));
+}
+
+static void emit_load(Block *b, const DecodedInsn *d, unsigned op,
+                      uint32_t off, uint32_t done)
+{
+    /* the load from [rax] into rcx, sign- or zero-extended */
+    static const struct { uint8_t size; bool w; uint16_t opcode; } forms[] = {
+        [OP_LB] = { 1, true, 0x0fbe },  [OP_LBU] = { 1, false, 0x0fb6 },
+        [OP_LH] = { 2, true, 0x0fbf },  [OP_LHU] = { 2, false, 0x0fb7 },
+        [OP_LW] = { 4, true, 0x63 },    [OP_LWU] = { 4, false, 0x8b },
+        [OP_LD] = { 8, true, 0x8b },
+    };
+    X86Buf *e = &b->e;
+
+    emit_address(e, d);
+    emit_tlb(b, TLB_READ, forms[op].size, off, done);
+    x86_op_mem(e, forms[op].w, forms[op].opcode, RCX, RAX, 0);
+    x86_store_q(e, RCX, RDI, XREG(d->rd));
+}
+
+static void emit_store(Block *b, const DecodedInsn *d, unsigned op,
+                       uint32_t off, uint32_t done)
+{
+    unsigned size = op == OP_SB ? 1 : op == OP_SH ? 2 : op == OP_SW ? 4 : 8;
+    X86Buf *e = &b->e;
+
+    emit_address(e, d);
+    emit_tlb(b, TLB_WRITE, size, off, done);
+    x86_load_q(e, RCX, RDI, XREG(d->rs2));
+    if (size == 2) {
+        x86_b(e, 0x66);                 /* operand size 16 */
+    }
+    x86_op_mem(e, size == 8, size == 1 ? 0x88 : 0x89, RCX, RAX, 0);
+}
+
+/* rd = rs1 OP imm, 64-bit */
+static void emit_alu_imm(X86Buf *e, const DecodedInsn *d, unsigned alu)
+{
+    if (d->rs1 == 0 && alu == ALU_ADD) {
+        x86_mov_imm(e, RAX, d->imm);        /* li / lui */
+    } else {
+        x86_load_q(e, RAX, RDI, XREG(d->rs1));
+        if (d->imm || alu == ALU_AND) {
+            x86_alu_imm(e, true, alu, RAX, d->imm);
+        }
+    }
+    x86_store_q(e, RAX, RDI, XREG(d->rd));
+}
+
+/* rd = rs1 OP rs2; W: on the low 32 bits, the result sign-extended */
+static void emit_alu_reg(X86Buf *e, const DecodedInsn *d, unsigned alu,
+                         bool w32)
+{
+    x86_load_q(e, RAX, RDI, XREG(d->rs1));
+    x86_alu_mem(e, !w32, alu, RAX, RDI, XREG(d->rs2));
+    if (w32) {
+        x86_sext32(e, RAX);
+    }
+    x86_store_q(e, RAX, RDI, XREG(d->rd));
+}
+
+/* rd = rs1 < (rs2 or imm), signed (CC_L) or unsigned (CC_B) */
+static void emit_set_less(X86Buf *e, const DecodedInsn *d, unsigned cc,
+                          bool imm)
+{
+    x86_load_q(e, RAX, RDI, XREG(d->rs1));
+    if (imm) {
+        x86_alu_imm(e, true, ALU_CMP, RAX, d->imm);
+    } else {
+        x86_alu_mem(e, true, ALU_CMP, RAX, RDI, XREG(d->rs2));
+    }
+    x86_setcc_zx(e, cc, RAX);
+    x86_store_q(e, RAX, RDI, XREG(d->rd));
+}
+
+/* rd = rs1 shifted by imm or by rs2 (count < 0); W forms on 32 bits */
+static void emit_shift(X86Buf *e, const DecodedInsn *d, unsigned sh,
+                       bool w32, bool by_reg)
+{
+    if (by_reg) {
+        x86_load_q(e, RCX, RDI, XREG(d->rs2));
+    }
+    x86_load_q(e, RAX, RDI, XREG(d->rs1));
+    x86_shift(e, !w32, sh, RAX, by_reg ? -1 : d->imm);
+    if (w32) {
+        x86_sext32(e, RAX);
+    }
+    x86_store_q(e, RAX, RDI, XREG(d->rd));
+}
+
+static void emit_addiw(X86Buf *e, const DecodedInsn *d)
+{
+    x86_load_q(e, RAX, RDI, XREG(d->rs1));
+    if (d->imm) {
+        x86_alu_imm(e, false, ALU_ADD, RAX, d->imm);
+    }
+    x86_sext32(e, RAX);
+    x86_store_q(e, RAX, RDI, XREG(d->rd));
+}
+
+static void emit_mul(X86Buf *e, const DecodedInsn *d, bool w32)
+{
+    x86_load_q(e, RAX, RDI, XREG(d->rs1));
+    x86_op_mem(e, true, 0x0faf, RAX, RDI, XREG(d->rs2));    /* imul */
+    if (w32) {
+        x86_sext32(e, RAX);
+    }
+    x86_store_q(e, RAX, RDI, XREG(d->rd));
+}
+
+static void emit_branch(X86Buf *e, const DecodedInsn *d, unsigned cc,
+                        uint32_t off, uint32_t done)
+{
+    uint8_t *taken;
+
+    x86_load_q(e, RAX, RDI, XREG(d->rs1));
+    x86_alu_mem(e, true, ALU_CMP, RAX, RDI, XREG(d->rs2));
+    taken = x86_jcc(e, cc);
+    emit_exit(e, off + d->len, 0, done);
+    x86_patch(taken, e->p);
+    emit_exit(e, off, d->imm, done);
+}
+
+static void emit_jal(X86Buf *e, const DecodedInsn *d, uint32_t off,
+                     uint32_t done)
+{
+    emit_pc_plus(e, RAX, off + d->len, 0);
+    x86_store_q(e, RAX, RDI, XREG(d->rd));
+    emit_exit(e, off, d->imm, done);
+}
+
+static void emit_jalr(X86Buf *e, const DecodedInsn *d, uint32_t off,
+                      uint32_t done)
+{
+    emit_address(e, d);                         /* before rd changes */
+    x86_alu_imm(e, true, ALU_AND, RAX, -2);
+    emit_pc_plus(e, RCX, off + d->len, 0);
+    x86_store_q(e, RCX, RDI, XREG(d->rd));
+    x86_mov_imm(e, RDX, (int32_t)done);
+    x86_ret(e);
+}
+
+typedef enum { EMITTED, EMITTED_END, NOT_HANDLED } EmitResult;
+
+/*
+ * Emits one instruction at byte offset OFF from the entry, after DONE
+ * instructions of the block.  EMITTED_END: it was a jump or branch and
+ * the block is closed.
+ */
+static EmitResult emit_insn(Block *b, const DecodedInsn *d, uint32_t off,
+                            uint32_t done)
+{
+    X86Buf *e = &b->e;
+    unsigned op = d->op >= OP_COUNT ? d->op - OP_COUNT : d->op;
+
+    switch (op) {
+    case OP_ADDI: emit_alu_imm(e, d, ALU_ADD); break;
+    case OP_XORI: emit_alu_imm(e, d, ALU_XOR); break;
+    case OP_ORI: emit_alu_imm(e, d, ALU_OR); break;
+    case OP_ANDI: emit_alu_imm(e, d, ALU_AND); break;
+    case OP_SLTI: emit_set_less(e, d, CC_L, true); break;
+    case OP_SLTIU: emit_set_less(e, d, CC_B, true); break;
+    case OP_SLLI: emit_shift(e, d, SH_SHL, false, false); break;
+    case OP_SRLI: emit_shift(e, d, SH_SHR, false, false); break;
+    case OP_SRAI: emit_shift(e, d, SH_SAR, false, false); break;
+    case OP_ADDIW: emit_addiw(e, d); break;
+    case OP_SLLIW: emit_shift(e, d, SH_SHL, true, false); break;
+    case OP_SRLIW: emit_shift(e, d, SH_SHR, true, false); break;
+    case OP_SRAIW: emit_shift(e, d, SH_SAR, true, false); break;
+    case OP_ADD: emit_alu_reg(e, d, ALU_ADD, false); break;
+    case OP_SUB: emit_alu_reg(e, d, ALU_SUB, false); break;
+    case OP_XOR: emit_alu_reg(e, d, ALU_XOR, false); break;
+    case OP_OR: emit_alu_reg(e, d, ALU_OR, false); break;
+    case OP_AND: emit_alu_reg(e, d, ALU_AND, false); break;
+    case OP_SLT: emit_set_less(e, d, CC_L, false); break;
+    case OP_SLTU: emit_set_less(e, d, CC_B, false); break;
+    case OP_SLL: emit_shift(e, d, SH_SHL, false, true); break;
+    case OP_SRL: emit_shift(e, d, SH_SHR, false, true); break;
+    case OP_SRA: emit_shift(e, d, SH_SAR, false, true); break;
+    case OP_ADDW: emit_alu_reg(e, d, ALU_ADD, true); break;
+    case OP_SUBW: emit_alu_reg(e, d, ALU_SUB, true); break;
+    case OP_SLLW: emit_shift(e, d, SH_SHL, true, true); break;
+    case OP_SRLW: emit_shift(e, d, SH_SHR, true, true); break;
+    case OP_SRAW: emit_shift(e, d, SH_SAR, true, true); break;
+    case OP_MUL: emit_mul(e, d, false); break;
+    case OP_MULW: emit_mul(e, d, true); break;
+    case OP_AUIPC:
+        emit_pc_plus(e, RAX, off, d->imm);
+        x86_store_q(e, RAX, RDI, XREG(d->rd));
+        break;
+    case OP_LB: case OP_LH: case OP_LW: case OP_LD:
+    case OP_LBU: case OP_LHU: case OP_LWU:
+        emit_load(b, d, op, off, done);
+        break;
+    case OP_SB: case OP_SH: case OP_SW: case OP_SD:
+        emit_store(b, d, op, off, done);
+        break;
+    case OP_FENCE:
+        break;      /* one hart at a time: nothing to order */
+    case OP_JAL: emit_jal(e, d, off, done + 1); return EMITTED_END;
+    case OP_JALR: emit_jalr(e, d, off, done + 1); return EMITTED_END;
+    case OP_BEQ: emit_branch(e, d, CC_E, off, done + 1); return EMITTED_END;
+    case OP_BNE: emit_branch(e, d, CC_NE, off, done + 1); return EMITTED_END;
+    case OP_BLT: emit_branch(e, d, CC_L, off, done + 1); return EMITTED_END;
+    case OP_BGE: emit_branch(e, d, CC_GE, off, done + 1); return EMITTED_END;
+    case OP_BLTU: emit_branch(e, d, CC_B, off, done + 1); return EMITTED_END;
+    case OP_BGEU: emit_branch(e, d, CC_AE, off, done + 1); return EMITTED_END;
+    default:
+        return NOT_HANDLED;
+    }
+    return EMITTED;
+}
+
+bool riscv_jit_translate(RISCVBus *bus, DecodedPage *page,
+                         DecodedInsn *entry)
+{
+    RISCVJit *jit = bus->jit;
+    JitBlock *jb;
+    Block *b;
+    unsigned slot = entry - page->insn, n = 0;
+    uint32_t off = 0;
+    bool closed = false;
+    size_t worst = sizeof(JitBlock) + 16 +
+                   JIT_MAX_INSNS * (JIT_INSN_BYTES + JIT_EXIT_BYTES);
+
+    if (!jit) {
+        return false;
+    }
+    if ((size_t)(jit->buf + JIT_BUFFER_SIZE - jit->next) < worst) {
+        riscv_icache_flush_all(bus);            /* resets the buffer too */
+        return false;
+    }
+    b = g_new(Block, 1);
+    b->nslow = 0;
+    jb = (JitBlock *)(((uintptr_t)jit->next + 15) & ~(uintptr_t)15);
+    b->e.p = (uint8_t *)(((uintptr_t)(jb + 1) + 15) & ~(uintptr_t)15);
+    b->e.end = jit->buf + JIT_BUFFER_SIZE;
+
+    while (n < JIT_MAX_INSNS && slot + off / 2 < INSNS_PER_PAGE) {
+        DecodedInsn *d = &page->insn[slot + off / 2];
+        EmitResult r;
+
+        if (d->op == OP_UNDECODED) {
+            riscv_decode_slot(page, d);
+        }
+        /* a block met later keeps its own instruction in orig */
+        r = emit_insn(b, d->op == OP_JIT || d->op == OP_COUNT + OP_JIT
+                         ? &d->jit->orig : d, off, n);
+        if (r == NOT_HANDLED) {
+            break;
+        }
+        off += d->op == OP_JIT || d->op == OP_COUNT + OP_JIT
+               ? d->jit->orig.len : d->len;
+        n++;
+        if (r == EMITTED_END) {
+            closed = true;
+            break;
+        }
+    }
+    if (n == 0) {
+        g_free(b);
+        return false;
+    }
+    if (!closed) {
+        emit_exit(&b->e, off, 0, n);    /* fall through to what follows */
+    }
+    for (unsigned i = 0; i < b->nslow; i++) {
+        x86_patch(b->slow[i].jump, b->e.p);
+        emit_exit(&b->e, b->slow[i].off, 0, b->slow[i].done);
+    }
+    jb->fn = (JitFn *)(((uintptr_t)(jb + 1) + 15) & ~(uintptr_t)15);
+    jb->ninsns = n;
+    jb->orig = *entry;
+    jb->orig.hits = 0;
+    jit->next = b->e.p;
+    jit->blocks++;
+    entry->op = OP_JIT;
+    entry->jit = jb;
+    g_free(b);
+    return true;
+}

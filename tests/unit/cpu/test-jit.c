@@ -1,0 +1,273 @@
+/*
+ * The block translator (target/riscv/jit.c) against the interpreter: the
+ * same random programs run on two test machines, one translating and one
+ * not, and must leave the same registers, memory, pc and instruction
+ * count.  The programs loop long enough for their blocks to be translated
+ * and mix in what translated code hands back to the interpreter: TLB
+ * misses, misaligned and MMIO accesses, untranslated ops (division, the
+ * high half of products), compressed instructions and stores into the
+ * page being executed.  A second run stops every few instructions to
+ * check that slices end on exactly the same instruction.
+ */
+#include <string.h>
+
+#include "cpu-test.h"
+
+#define DATA (RAM_BASE + 0x10000)       /* x20: 4 KiB of data */
+#define CODE_DATA (RAM_BASE + 0xf00)    /* x23: data in the code's page */
+#define ITERATIONS 150
+#define REGS 11                         /* random operands: x5..x15 */
+
+static unsigned reg(GRand *r)
+{
+    return 5 + g_rand_int_range(r, 0, REGS);
+}
+
+static int32_t imm12(GRand *r)
+{
+    return g_rand_int_range(r, -2048, 2048);
+}
+
+static uint32_t random_alu(GRand *r)
+{
+    unsigned rd = reg(r), a = g_rand_int_range(r, 0, 8) ? reg(r) : 0,
+             b = reg(r), sh = g_rand_int_range(r, 0, 64),
+             shw = g_rand_int_range(r, 0, 32);
+
+    switch (g_rand_int_range(r, 0, 34)) {
+    case 0: return e_addi(rd, a, imm12(r));
+    case 1: return e_slti(rd, a, imm12(r));
+    case 2: return e_sltiu(rd, a, imm12(r));
+    case 3: return e_xori(rd, a, imm12(r));
+    case 4: return e_ori(rd, a, imm12(r));
+    case 5: return e_andi(rd, a, imm12(r));
+    case 6: return e_slli(rd, a, sh);
+    case 7: return e_srli(rd, a, sh);
+    case 8: return e_srai(rd, a, sh);
+    case 9: return e_addiw(rd, a, imm12(r));
+    case 10: return e_slliw(rd, a, shw);
+    case 11: return e_srliw(rd, a, shw);
+    case 12: return e_sraiw(rd, a, shw);
+    case 13: return e_add(rd, a, b);
+    case 14: return e_sub(rd, a, b);
+    case 15: return e_sll(rd, a, b);
+    case 16: return e_slt(rd, a, b);
+    case 17: return e_sltu(rd, a, b);
+    case 18: return e_xor(rd, a, b);
+    case 19: return e_srl(rd, a, b);
+    case 20: return e_sra(rd, a, b);
+    case 21: return e_or(rd, a, b);
+    case 22: return e_and(rd, a, b);
+    case 23: return e_addw(rd, a, b);
+    case 24: return e_subw(rd, a, b);
+    case 25: return e_sllw(rd, a, b);
+    case 26: return e_srlw(rd, a, b);
+    case 27: return e_sraw(rd, a, b);
+    case 28: return e_mul(rd, a, b);
+    case 29: return e_mulw(rd, a, b);
+    case 30: return e_lui(rd, g_rand_int(r) >> 12);
+    case 31: return e_auipc(rd, g_rand_int(r) >> 12);
+    case 32: return e_mulhu(rd, a, b);          /* left to the interpreter */
+    default: return e_divw(rd, a, b);           /* likewise */
+    }
+}
+
+/* SMC: also store into the code's own page (which drops its decoding) */
+static uint32_t random_mem(GRand *r, bool smc)
+{
+    static uint32_t (*const loads[])(unsigned, unsigned, int32_t) = {
+        e_lb, e_lh, e_lw, e_ld, e_lbu, e_lhu, e_lwu };
+    static uint32_t (*const stores[])(unsigned, unsigned, int32_t) = {
+        e_sb, e_sh, e_sw, e_sd };
+    static const unsigned load_size[] = { 1, 2, 4, 8, 1, 2, 4 };
+    static const unsigned store_size[] = { 1, 2, 4, 8 };
+    unsigned kind = g_rand_int_range(r, 0, 20);
+    unsigned base = kind == 0 ? 22 : kind == 1 && smc ? 23 : 20;
+    unsigned span = base == 20 ? 2040 : base == 22 ? 248 : 120;
+    bool store = g_rand_boolean(r);
+    unsigned i = store ? g_rand_int_range(r, 0, 4) : g_rand_int_range(r, 0, 7);
+    unsigned size = store ? store_size[i] : load_size[i];
+    int32_t off = g_rand_int_range(r, 0, span);
+
+    if (base == 22 || g_rand_int_range(r, 0, 8)) {
+        off &= ~(int32_t)(size - 1);            /* mostly aligned */
+    }
+    return store ? stores[i](reg(r), base, off) : loads[i](reg(r), base, off);
+}
+
+/* c.addi / c.mv / c.add on x8..x15 */
+static uint16_t random_compressed(GRand *r)
+{
+    unsigned rd = 8 + g_rand_int_range(r, 0, 8), rs = reg(r);
+    int imm = g_rand_int_range(r, -32, 32);
+
+    switch (g_rand_int_range(r, 0, 3)) {
+    case 0:
+        if (imm == 0) {
+            imm = 1;
+        }
+        return (uint16_t)(0x0001 | ((imm >> 5) & 1) << 12 | rd << 7 |
+                          (imm & 0x1f) << 2);
+    case 1: return (uint16_t)(0x8002 | rd << 7 | rs << 2);
+    default: return (uint16_t)(0x9002 | rd << 7 | rs << 2);
+    }
+}
+
+/* Writes the program with SEED into TM (the same for both machines). */
+static void write_program(TestMachine *tm, guint32 seed, unsigned length)
+{
+    GRand *r = g_rand_new_with_seed(seed);
+    static uint32_t (*const branches[])(unsigned, unsigned, int32_t) = {
+        e_beq, e_bne, e_blt, e_bge, e_bltu, e_bgeu };
+    uint64_t loop;
+
+    tm_org(tm, RAM_BASE);
+    for (unsigned i = 5; i < 5 + REGS; i++) {
+        emit_li(tm, i, ((uint64_t)g_rand_int(r) << 32) | g_rand_int(r));
+    }
+    emit_li(tm, 20, DATA);
+    emit_li(tm, 21, ITERATIONS);
+    emit_li(tm, 22, MMIO_BASE);
+    emit_li(tm, 23, CODE_DATA);
+    loop = tm->pc;
+    for (unsigned i = 0; i < length; i++) {
+        unsigned kind = g_rand_int_range(r, 0, 10);
+        if (kind < 5) {
+            emit(tm, random_alu(r));
+        } else if (kind < 8) {
+            emit(tm, random_mem(r, seed % 4 == 0));
+        } else if (kind == 8) {
+            emit16(tm, random_compressed(r));
+        } else {
+            /* a forward branch over one instruction */
+            emit(tm, branches[g_rand_int_range(r, 0, 6)](reg(r), reg(r), 8));
+            emit(tm, random_alu(r));
+        }
+    }
+    emit(tm, e_addi(21, 21, -1));
+    emit(tm, e_bne(21, 0, (int32_t)(loop - tm->pc)));
+    emit_exit(tm);
+    g_assert_cmpuint(tm->pc, <, CODE_DATA);
+    for (unsigned i = 0; i < 4096; i++) {
+        tm->ram[DATA - RAM_BASE + i] = (uint8_t)g_rand_int(r);
+    }
+    for (unsigned i = 0; i < 256; i++) {
+        tm->ram[CODE_DATA - RAM_BASE + i] = (uint8_t)g_rand_int(r);
+        tm->mmio[i] = (uint8_t)g_rand_int(r);
+    }
+    g_rand_free(r);
+}
+
+static void assert_same(TestMachine *a, TestMachine *b, guint32 seed)
+{
+    for (unsigned i = 1; i < 32; i++) {
+        if (tm_x(a, i) != tm_x(b, i)) {
+            g_error("seed %u: x%u is %#" G_GINT64_MODIFIER "x translated, %#"
+                    G_GINT64_MODIFIER "x interpreted", seed, i, tm_x(a, i),
+                    tm_x(b, i));
+        }
+    }
+    g_assert_cmphex(riscv_cpu_get_pc(a->cpu), ==, riscv_cpu_get_pc(b->cpu));
+    g_assert_cmpuint(riscv_cpu_get_icount(a->cpu), ==,
+                     riscv_cpu_get_icount(b->cpu));
+    g_assert_true(memcmp(a->ram, b->ram, RAM_SIZE) == 0);
+    g_assert_true(memcmp(a->mmio, b->mmio, sizeof(a->mmio)) == 0);
+}
+
+static void pair(guint32 seed, unsigned length, TestMachine **jit,
+                 TestMachine **interp)
+{
+    *jit = tm_new();
+    *interp = tm_new();
+    g_assert_true(riscv_bus_set_jit((*jit)->bus, true));
+    g_assert_true(riscv_bus_set_jit((*interp)->bus, false));
+    write_program(*jit, seed, length);
+    write_program(*interp, seed, length);
+    riscv_cpu_set_pc((*jit)->cpu, RAM_BASE);
+    riscv_cpu_set_pc((*interp)->cpu, RAM_BASE);
+}
+
+static void test_random_programs(void)
+{
+    uint64_t blocks = 0;
+
+    for (guint32 seed = 1; seed <= 300; seed++) {
+        TestMachine *a, *b;
+        RISCVRunResult ra, rb;
+
+        pair(seed, 4 + seed % 60, &a, &b);
+        ra = riscv_cpu_run(a->cpu, 10000000);
+        rb = riscv_cpu_run(b->cpu, 10000000);
+        g_assert_cmpint(ra.reason, ==, RISCV_RUN_EXIT);
+        g_assert_cmpint(rb.reason, ==, RISCV_RUN_EXIT);
+        g_assert_cmpuint(ra.executed, ==, rb.executed);
+        assert_same(a, b, seed);
+        blocks += riscv_bus_get_jit_blocks(a->bus);
+        g_assert_cmpuint(riscv_bus_get_jit_blocks(b->bus), ==, 0);
+        tm_free(a);
+        tm_free(b);
+    }
+#if defined(__x86_64__)
+    /* the comparison means something only if code was translated */
+    g_assert_cmpuint(blocks, >, 300);
+#endif
+}
+
+static void test_slices_end_alike(void)
+{
+    for (guint32 seed = 1000; seed < 1040; seed++) {
+        GRand *r = g_rand_new_with_seed(seed);
+        TestMachine *a, *b;
+        bool done = false;
+
+        pair(seed, 8 + seed % 40, &a, &b);
+        while (!done) {
+            uint64_t budget = g_rand_int_range(r, 1, 60);
+            RISCVRunResult ra = riscv_cpu_run(a->cpu, budget);
+            RISCVRunResult rb = riscv_cpu_run(b->cpu, budget);
+
+            g_assert_cmpint(ra.reason, ==, rb.reason);
+            g_assert_cmpuint(ra.executed, ==, rb.executed);
+            g_assert_cmpuint(ra.executed, <=, budget);
+            assert_same(a, b, seed);
+            done = ra.reason == RISCV_RUN_EXIT;
+        }
+        tm_free(a);
+        tm_free(b);
+        g_rand_free(r);
+    }
+}
+
+/* Switching is idempotent, and switching off drops the translations. */
+static void test_jit_can_be_switched(void)
+{
+    TestMachine *tm = tm_new();
+
+    g_assert_true(riscv_bus_set_jit(tm->bus, false));
+    g_assert_true(riscv_bus_set_jit(tm->bus, false));
+    if (!riscv_bus_set_jit(tm->bus, true)) {
+        g_test_skip("no translator for this host");
+        tm_free(tm);
+        return;
+    }
+    g_assert_true(riscv_bus_set_jit(tm->bus, true));
+    write_program(tm, 7, 20);
+    g_assert_cmpint(tm_run_from(tm, RAM_BASE, 10000000).reason, ==,
+                    RISCV_RUN_EXIT);
+    g_assert_cmpuint(riscv_bus_get_jit_blocks(tm->bus), >, 0);
+    g_assert_true(riscv_bus_set_jit(tm->bus, false));
+    g_assert_cmpuint(riscv_bus_get_jit_blocks(tm->bus), ==, 0);
+    /* and the program still runs, interpreted */
+    g_assert_cmpint(tm_run_from(tm, RAM_BASE, 10000000).reason, ==,
+                    RISCV_RUN_EXIT);
+    tm_free(tm);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/cpu/jit/random-programs", test_random_programs);
+    g_test_add_func("/cpu/jit/slices-end-alike", test_slices_end_alike);
+    g_test_add_func("/cpu/jit/switch", test_jit_can_be_switched);
+    return g_test_run();
+}

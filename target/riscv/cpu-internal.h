@@ -151,6 +151,13 @@ struct RISCVRegion {
 };
 
 typedef struct RISCVJit RISCVJit;
+typedef struct TLBSet TLBSet;
+/* jit.c: the result of running translated code, see below */
+typedef struct JitResult {
+    uint64_t pc, n;
+} JitResult;
+typedef JitResult JitEnter(uint64_t *x, const TLBSet *dtlb, uint64_t pc,
+                           uint64_t allowance, const void *code);
 
 struct RISCVBus {
     RISCVRegion regions[RISCV_MAX_REGIONS];
@@ -163,6 +170,7 @@ struct RISCVBus {
     DecodedPage *free_pages;
     unsigned live_pages, max_pages;
     RISCVJit *jit;                      /* NULL: interpret only */
+    JitEnter *jit_enter;
 };
 
 /*
@@ -244,18 +252,14 @@ void riscv_decode(uint32_t insn, DecodedInsn *d);
  * it does not handle, or at the page end.  Its entry slot becomes OP_JIT,
  * which keeps the slot's own instruction in `orig` for the interpreter.
  * The host code runs with the guest registers in x[], does loads and
- * stores through the data TLB, and returns the next pc and the count of
- * instructions it completed; a TLB miss returns at that instruction so
- * the interpreter's slow path performs it.  The code calls nothing, so
- * nothing can invalidate it while it runs.
+ * stores through the data TLB, and goes on into the next translated block
+ * of the same page while ALLOWANCE instructions are not used up.  It
+ * returns the next pc and the count of instructions it completed; a TLB
+ * miss returns at that instruction so the interpreter's slow path performs
+ * it.  The code calls nothing, so nothing can invalidate it while it runs.
  */
-typedef struct JitResult {
-    uint64_t pc, n;
-} JitResult;
-typedef JitResult JitFn(uint64_t *x, const TLBSet *dtlb, uint64_t pc);
-
 typedef struct JitBlock {
-    JitFn *fn;
+    const void *code;       /* entered through RISCVBus.jit_enter */
     uint32_t ninsns;        /* instructions in a full run of the block */
     DecodedInsn orig;       /* the entry slot's own instruction */
 } JitBlock;

@@ -21,8 +21,8 @@ enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6,
 /* shift operations: the /digit of 0xC1 and 0xD3 */
 enum { SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 /* condition codes (low nibble of Jcc / SETcc) */
-enum { CC_B = 0x2, CC_AE = 0x3, CC_E = 0x4, CC_NE = 0x5, CC_L = 0xc,
-       CC_GE = 0xd };
+enum { CC_B = 0x2, CC_AE = 0x3, CC_E = 0x4, CC_NE = 0x5, CC_A = 0x7,
+       CC_L = 0xc, CC_GE = 0xd };
 
 typedef struct X86Buf {
     uint8_t *p;
@@ -220,6 +220,41 @@ static inline void x86_patch(uint8_t *after_jump, const uint8_t *target)
 {
     int32_t rel = (int32_t)(target - after_jump);
     memcpy(after_jump - 4, &rel, 4);
+}
+
+/* mov reg, imm64 */
+static inline void x86_mov_imm64(X86Buf *e, unsigned reg, uint64_t imm)
+{
+    x86_rex(e, true, 0, 0, reg);
+    x86_b(e, 0xb8 | (reg & 7));
+    memcpy(e->p, &imm, 8);
+    e->p += 8;
+}
+
+/* cmp byte [base + disp], imm8 */
+static inline void x86_cmp_byte(X86Buf *e, unsigned base, int32_t disp,
+                                uint8_t imm)
+{
+    x86_rex(e, false, 0, 0, base);
+    x86_b(e, 0x80);
+    x86_mem(e, ALU_CMP, base, disp);
+    x86_b(e, imm);
+}
+
+/* jmp reg */
+static inline void x86_jmp_reg(X86Buf *e, unsigned reg)
+{
+    x86_rex(e, false, 0, 0, reg);
+    x86_b(e, 0xff);
+    x86_b(e, 0xc0 | 4 << 3 | (reg & 7));
+}
+
+/* jmp qword [base + disp] */
+static inline void x86_jmp_mem(X86Buf *e, unsigned base, int32_t disp)
+{
+    x86_rex(e, false, 0, 0, base);
+    x86_b(e, 0xff);
+    x86_mem(e, 4, base, disp);
 }
 
 static inline void x86_ret(X86Buf *e)

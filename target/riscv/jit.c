@@ -5,9 +5,14 @@
  * block, and performs everything a block leaves to it (TLB misses, MMIO,
  * traps, CSRs, FP, AMOs, division, the high half of products).
  *
- * Host code conventions (System V): rdi = x[], rsi = the data TLB set,
- * rdx = the guest pc of the block's entry, which stays live so every pc
- * is rdx + a constant.  rax, rcx and r9 are scratch.  A block returns
+ * Host code conventions: rdi = x[], rsi = the data TLB set, rdx = the
+ * guest pc of the running block's entry (so every pc is rdx + a constant),
+ * r8 = the allowance (instructions the run may complete), r10 = the
+ * instructions completed by the blocks before this one in the run.  rax,
+ * rcx and r9 are scratch.  A run starts at a trampoline called from C as
+ * a JitEnter (System V arguments rdi, rsi, rdx, rcx = allowance, r8 =
+ * code), goes from block to block of the same page through the target
+ * slot (if it is OP_JIT and fits in the allowance), and returns
  * {next pc, instructions completed} in rax:rdx.
  *
  * Translations live in one code buffer.  Nothing is freed piecemeal: a
@@ -27,14 +32,16 @@
 #define JIT_MAX_INSNS 64
 /* generous bounds on the host code of one instruction and of one exit */
 #define JIT_INSN_BYTES 96
-#define JIT_EXIT_BYTES 32
+#define JIT_EXIT_BYTES 96
+#define JIT_TRAMPOLINE_BYTES 64
 
 #define XREG(r) ((int32_t)(r) * 8)      /* displacement of x[r] from rdi */
 #define TLB_READ offsetof(TLBSet, read)
 #define TLB_WRITE offsetof(TLBSet, write)
 
 struct RISCVJit {
-    uint8_t *buf;
+    uint8_t *buf;           /* the trampoline, then the blocks */
+    uint8_t *blocks_start;
     uint8_t *next;
     uint64_t blocks;        /* translated since the buffer started over */
 };
@@ -48,11 +55,22 @@ typedef struct SlowExit {
 
 typedef struct Block {
     X86Buf e;
+    DecodedPage *page;
+    unsigned slot;          /* of the entry */
     SlowExit slow[JIT_MAX_INSNS];
     unsigned nslow;
 } Block;
 
 #if defined(__x86_64__)
+
+/* JitEnter: the C arguments to the block conventions, then the block */
+static void emit_trampoline(X86Buf *e)
+{
+    x86_mov_rr(e, R11, R8);                     /* code */
+    x86_mov_rr(e, R8, RCX);                     /* allowance */
+    x86_alu_rr(e, false, ALU_XOR, R10, R10);    /* nothing completed */
+    x86_jmp_reg(e, R11);
+}
 
 bool riscv_bus_set_jit(RISCVBus *bus, bool on)
 {
@@ -70,8 +88,14 @@ bool riscv_bus_set_jit(RISCVBus *bus, bool on)
         if (buf == MAP_FAILED) {
             return false;
         }
+        X86Buf e = { buf, (uint8_t *)buf + JIT_TRAMPOLINE_BYTES };
+
+        emit_trampoline(&e);
         bus->jit = g_new0(RISCVJit, 1);
-        bus->jit->buf = bus->jit->next = buf;
+        bus->jit->buf = buf;
+        bus->jit->blocks_start = bus->jit->next =
+            (uint8_t *)buf + JIT_TRAMPOLINE_BYTES;
+        bus->jit_enter = (JitEnter *)buf;
     }
     return true;
 }
@@ -88,7 +112,7 @@ bool riscv_bus_set_jit(RISCVBus *bus, bool on)
 void riscv_jit_reset(RISCVBus *bus)
 {
     if (bus->jit) {
-        bus->jit->next = bus->jit->buf;
+        bus->jit->next = bus->jit->blocks_start;
         bus->jit->blocks = 0;
     }
 }
@@ -104,6 +128,7 @@ void riscv_jit_free(RISCVBus *bus)
         munmap(bus->jit->buf, JIT_BUFFER_SIZE);
         g_free(bus->jit);
         bus->jit = NULL;
+        bus->jit_enter = NULL;
     }
 }
 
@@ -123,12 +148,50 @@ static void emit_pc_plus(X86Buf *e, unsigned reg, uint32_t off, int32_t imm)
     }
 }
 
+/* rdx = the instructions completed in this run, counting DONE of this block */
+static void emit_total_done(X86Buf *e, uint32_t done)
+{
+    x86_lea(e, RDX, R10, (int32_t)done);
+}
+
 /* return {entry pc + off + imm, done} */
 static void emit_exit(X86Buf *e, uint32_t off, int32_t imm, uint32_t done)
 {
     emit_pc_plus(e, RAX, off, imm);
-    x86_mov_imm(e, RDX, (int32_t)done);
+    emit_total_done(e, done);
     x86_ret(e);
+}
+
+/*
+ * Leave the block for entry pc + off + imm after DONE instructions: go on
+ * into the block translated there if it is in this page and the allowance
+ * has room for all of it, else return to the interpreter.
+ */
+static void emit_exit_to(Block *b, uint32_t off, int32_t imm, uint32_t done)
+{
+    X86Buf *e = &b->e;
+    int64_t target = (int64_t)b->slot * 2 + off + imm;   /* page offset */
+
+    if (target >= 0 && target < (int64_t)PAGE_SIZE) {
+        const DecodedInsn *slot = &b->page->insn[target / 2];
+        uint8_t *not_jit, *no_room;
+
+        x86_mov_imm64(e, RCX, (uintptr_t)slot);
+        x86_cmp_byte(e, RCX, offsetof(DecodedInsn, op), OP_JIT);
+        not_jit = x86_jcc(e, CC_NE);
+        x86_load_q(e, RCX, RCX, offsetof(DecodedInsn, jit));
+        x86_op_mem(e, false, 0x8b, R9, RCX, offsetof(JitBlock, ninsns));
+        x86_alu_rr(e, true, ALU_ADD, R9, R10);
+        x86_alu_imm(e, true, ALU_ADD, R9, (int32_t)done);
+        x86_alu_rr(e, true, ALU_CMP, R9, R8);
+        no_room = x86_jcc(e, CC_A);
+        x86_alu_imm(e, true, ALU_ADD, R10, (int32_t)done);
+        x86_lea(e, RDX, RDX, (int32_t)(off + imm));
+        x86_jmp_mem(e, RCX, offsetof(JitBlock, code));
+        x86_patch(not_jit, e->p);
+        x86_patch(no_room, e->p);
+    }
+    emit_exit(e, off, imm, done);
 }
 
 /* rax = x[rs1] + imm */
@@ -278,25 +341,26 @@ static void emit_mul(X86Buf *e, const DecodedInsn *d, bool w32)
     x86_store_q(e, RAX, RDI, XREG(d->rd));
 }
 
-static void emit_branch(X86Buf *e, const DecodedInsn *d, unsigned cc,
+static void emit_branch(Block *b, const DecodedInsn *d, unsigned cc,
                         uint32_t off, uint32_t done)
 {
+    X86Buf *e = &b->e;
     uint8_t *taken;
 
     x86_load_q(e, RAX, RDI, XREG(d->rs1));
     x86_alu_mem(e, true, ALU_CMP, RAX, RDI, XREG(d->rs2));
     taken = x86_jcc(e, cc);
-    emit_exit(e, off + d->len, 0, done);
+    emit_exit_to(b, off + d->len, 0, done);
     x86_patch(taken, e->p);
-    emit_exit(e, off, d->imm, done);
+    emit_exit_to(b, off, d->imm, done);
 }
 
-static void emit_jal(X86Buf *e, const DecodedInsn *d, uint32_t off,
+static void emit_jal(Block *b, const DecodedInsn *d, uint32_t off,
                      uint32_t done)
 {
-    emit_pc_plus(e, RAX, off + d->len, 0);
-    x86_store_q(e, RAX, RDI, XREG(d->rd));
-    emit_exit(e, off, d->imm, done);
+    emit_pc_plus(&b->e, RAX, off + d->len, 0);
+    x86_store_q(&b->e, RAX, RDI, XREG(d->rd));
+    emit_exit_to(b, off, d->imm, done);
 }
 
 static void emit_jalr(X86Buf *e, const DecodedInsn *d, uint32_t off,
@@ -306,7 +370,7 @@ static void emit_jalr(X86Buf *e, const DecodedInsn *d, uint32_t off,
     x86_alu_imm(e, true, ALU_AND, RAX, -2);
     emit_pc_plus(e, RCX, off + d->len, 0);
     x86_store_q(e, RCX, RDI, XREG(d->rd));
-    x86_mov_imm(e, RDX, (int32_t)done);
+    emit_total_done(e, done);
     x86_ret(e);
 }
 
@@ -367,14 +431,14 @@ static EmitResult emit_insn(Block *b, const DecodedInsn *d, uint32_t off,
         break;
     case OP_FENCE:
         break;      /* one hart at a time: nothing to order */
-    case OP_JAL: emit_jal(e, d, off, done + 1); return EMITTED_END;
+    case OP_JAL: emit_jal(b, d, off, done + 1); return EMITTED_END;
     case OP_JALR: emit_jalr(e, d, off, done + 1); return EMITTED_END;
-    case OP_BEQ: emit_branch(e, d, CC_E, off, done + 1); return EMITTED_END;
-    case OP_BNE: emit_branch(e, d, CC_NE, off, done + 1); return EMITTED_END;
-    case OP_BLT: emit_branch(e, d, CC_L, off, done + 1); return EMITTED_END;
-    case OP_BGE: emit_branch(e, d, CC_GE, off, done + 1); return EMITTED_END;
-    case OP_BLTU: emit_branch(e, d, CC_B, off, done + 1); return EMITTED_END;
-    case OP_BGEU: emit_branch(e, d, CC_AE, off, done + 1); return EMITTED_END;
+    case OP_BEQ: emit_branch(b, d, CC_E, off, done + 1); return EMITTED_END;
+    case OP_BNE: emit_branch(b, d, CC_NE, off, done + 1); return EMITTED_END;
+    case OP_BLT: emit_branch(b, d, CC_L, off, done + 1); return EMITTED_END;
+    case OP_BGE: emit_branch(b, d, CC_GE, off, done + 1); return EMITTED_END;
+    case OP_BLTU: emit_branch(b, d, CC_B, off, done + 1); return EMITTED_END;
+    case OP_BGEU: emit_branch(b, d, CC_AE, off, done + 1); return EMITTED_END;
     default:
         return NOT_HANDLED;
     }
@@ -402,6 +466,8 @@ bool riscv_jit_translate(RISCVBus *bus, DecodedPage *page,
     }
     b = g_new(Block, 1);
     b->nslow = 0;
+    b->page = page;
+    b->slot = slot;
     jb = (JitBlock *)(((uintptr_t)jit->next + 15) & ~(uintptr_t)15);
     b->e.p = (uint8_t *)(((uintptr_t)(jb + 1) + 15) & ~(uintptr_t)15);
     b->e.end = jit->buf + JIT_BUFFER_SIZE;
@@ -432,13 +498,13 @@ bool riscv_jit_translate(RISCVBus *bus, DecodedPage *page,
         return false;
     }
     if (!closed) {
-        emit_exit(&b->e, off, 0, n);    /* fall through to what follows */
+        emit_exit_to(b, off, 0, n);     /* fall through to what follows */
     }
     for (unsigned i = 0; i < b->nslow; i++) {
         x86_patch(b->slow[i].jump, b->e.p);
         emit_exit(&b->e, b->slow[i].off, 0, b->slow[i].done);
     }
-    jb->fn = (JitFn *)(((uintptr_t)(jb + 1) + 15) & ~(uintptr_t)15);
+    jb->code = (const void *)(((uintptr_t)(jb + 1) + 15) & ~(uintptr_t)15);
     jb->ninsns = n;
     jb->orig = *entry;
     jb->orig.hits = 0;

@@ -156,8 +156,10 @@ typedef struct TLBSet TLBSet;
 typedef struct JitResult {
     uint64_t pc, n;
 } JitResult;
+typedef struct TLBEntry TLBEntry;
 typedef JitResult JitEnter(uint64_t *x, const TLBSet *dtlb, uint64_t pc,
-                           uint64_t allowance, const void *code);
+                           uint64_t allowance, const void *code,
+                           const TLBEntry *itlb);
 
 struct RISCVBus {
     RISCVRegion regions[RISCV_MAX_REGIONS];
@@ -253,7 +255,8 @@ void riscv_decode(uint32_t insn, DecodedInsn *d);
  * which keeps the slot's own instruction in `orig` for the interpreter.
  * The host code runs with the guest registers in x[], does loads and
  * stores through the data TLB, and goes on into the next translated block
- * of the same page while ALLOWANCE instructions are not used up.  It
+ * (found through ITLB, the exec TLB of the current mode, when it is in
+ * another page) while ALLOWANCE instructions are not used up.  It
  * returns the next pc and the count of instructions it completed; a TLB
  * miss returns at that instruction so the interpreter's slow path performs
  * it.  The code calls nothing, so nothing can invalidate it while it runs.

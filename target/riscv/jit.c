@@ -8,12 +8,14 @@
  * Host code conventions: rdi = x[], rsi = the data TLB set, rdx = the
  * guest pc of the running block's entry (so every pc is rdx + a constant),
  * r8 = the allowance (instructions the run may complete), r10 = the
- * instructions completed by the blocks before this one in the run.  rax,
- * rcx and r9 are scratch.  A run starts at a trampoline called from C as
- * a JitEnter (System V arguments rdi, rsi, rdx, rcx = allowance, r8 =
- * code), goes from block to block of the same page through the target
- * slot (if it is OP_JIT and fits in the allowance), and returns
- * {next pc, instructions completed} in rax:rdx.
+ * instructions completed by the blocks before this one in the run, r11 =
+ * the exec TLB of the current mode.  rax, rcx and r9 are scratch.  A run
+ * starts at a trampoline called from C as a JitEnter (System V arguments
+ * rdi, rsi, rdx, rcx = allowance, r8 = code, r9 = exec TLB), goes from
+ * block to block through the target's slot (if it is OP_JIT and its block
+ * fits in the allowance; a slot of the same page is known when
+ * translating, others are found through the exec TLB as the interpreter
+ * finds them), and returns {next pc, instructions completed} in rax:rdx.
  *
  * Translations live in one code buffer.  Nothing is freed piecemeal: a
  * block of an invalidated page is just unreachable, and when the buffer
@@ -66,10 +68,11 @@ typedef struct Block {
 /* JitEnter: the C arguments to the block conventions, then the block */
 static void emit_trampoline(X86Buf *e)
 {
-    x86_mov_rr(e, R11, R8);                     /* code */
+    x86_mov_rr(e, RAX, R8);                     /* code */
     x86_mov_rr(e, R8, RCX);                     /* allowance */
+    x86_mov_rr(e, R11, R9);                     /* exec TLB */
     x86_alu_rr(e, false, ALU_XOR, R10, R10);    /* nothing completed */
-    x86_jmp_reg(e, R11);
+    x86_jmp_reg(e, RAX);
 }
 
 bool riscv_bus_set_jit(RISCVBus *bus, bool on)
@@ -163,35 +166,86 @@ static void emit_exit(X86Buf *e, uint32_t off, int32_t imm, uint32_t done)
 }
 
 /*
- * Leave the block for entry pc + off + imm after DONE instructions: go on
- * into the block translated there if it is in this page and the allowance
- * has room for all of it, else return to the interpreter.
+ * rax = the next pc, rcx = its slot, after DONE instructions of this
+ * block: if the slot is OP_JIT and its whole block fits in the allowance,
+ * go on into it.  Else jump to *FAIL (two jumps to patch).
  */
+static void emit_enter_slot(X86Buf *e, uint32_t done, uint8_t **fail)
+{
+    x86_cmp_byte(e, RCX, offsetof(DecodedInsn, op), OP_JIT);
+    fail[0] = x86_jcc(e, CC_NE);
+    x86_load_q(e, RCX, RCX, offsetof(DecodedInsn, jit));
+    x86_op_mem(e, false, 0x8b, R9, RCX, offsetof(JitBlock, ninsns));
+    x86_alu_rr(e, true, ALU_ADD, R9, R10);
+    x86_alu_imm(e, true, ALU_ADD, R9, (int32_t)done);
+    x86_alu_rr(e, true, ALU_CMP, R9, R8);
+    fail[1] = x86_jcc(e, CC_A);
+    x86_alu_imm(e, true, ALU_ADD, R10, (int32_t)done);
+    x86_mov_rr(e, RDX, RAX);
+    x86_jmp_mem(e, RCX, offsetof(JitBlock, code));
+}
+
+/*
+ * rcx = the slot of the pc in rax, looked up in the exec TLB like the
+ * interpreter's new_page; jumps to *MISS when the page is not there.
+ */
+static void emit_find_slot(X86Buf *e, uint8_t **miss)
+{
+    x86_mov_rr(e, RCX, RAX);
+    x86_shift(e, true, SH_SHR, RCX, PAGE_BITS);
+    x86_alu_imm(e, false, ALU_AND, RCX, TLB_SIZE - 1);
+    x86_op_rr(e, false, 0x6b, RCX, RCX);            /* imul ecx, ecx, imm8 */
+    x86_b(e, sizeof(TLBEntry));
+    x86_mov_rr(e, R9, RAX);
+    x86_alu_imm(e, true, ALU_AND, R9, (int32_t)PAGE_MASK);
+    x86_rex(e, true, R9, RCX, R11);                 /* cmp r9, vtag */
+    x86_b(e, ALU_CMP << 3 | 3);
+    x86_mem_idx(e, R9, R11, RCX, offsetof(TLBEntry, vtag));
+    *miss = x86_jcc(e, CC_NE);
+    x86_rex(e, true, RCX, RCX, R11);                /* mov rcx, page */
+    x86_b(e, 0x8b);
+    x86_mem_idx(e, RCX, R11, RCX, offsetof(TLBEntry, page));
+    x86_op_rr(e, false, 0x8b, R9, RAX);             /* mov r9d, eax */
+    x86_alu_imm(e, false, ALU_AND, R9, PAGE_SIZE - 1);
+    x86_shift(e, true, SH_SHL, R9, 3);              /* (off / 2) * 16 */
+    x86_rex(e, true, RCX, R9, RCX);                 /* lea rcx, slot */
+    x86_b(e, 0x8d);
+    x86_mem_idx(e, RCX, RCX, R9, offsetof(DecodedPage, insn));
+}
+
+/*
+ * Leave the block for the pc in rax after DONE instructions: go on into
+ * the block translated there if there is one and the allowance has room
+ * for all of it, else return to the interpreter.  SLOT: the target's slot
+ * when known at translation time (in this block's page), else NULL.
+ */
+static void emit_leave(X86Buf *e, const DecodedInsn *slot, uint32_t done)
+{
+    uint8_t *fail[3];
+    unsigned nfail = 2;
+
+    if (slot) {
+        x86_mov_imm64(e, RCX, (uintptr_t)slot);
+    } else {
+        emit_find_slot(e, &fail[2]);
+        nfail = 3;
+    }
+    emit_enter_slot(e, done, fail);
+    for (unsigned i = 0; i < nfail; i++) {
+        x86_patch(fail[i], e->p);
+    }
+    emit_total_done(e, done);
+    x86_ret(e);
+}
+
+/* Leave the block for entry pc + off + imm after DONE instructions. */
 static void emit_exit_to(Block *b, uint32_t off, int32_t imm, uint32_t done)
 {
-    X86Buf *e = &b->e;
     int64_t target = (int64_t)b->slot * 2 + off + imm;   /* page offset */
+    bool same_page = target >= 0 && target < (int64_t)PAGE_SIZE;
 
-    if (target >= 0 && target < (int64_t)PAGE_SIZE) {
-        const DecodedInsn *slot = &b->page->insn[target / 2];
-        uint8_t *not_jit, *no_room;
-
-        x86_mov_imm64(e, RCX, (uintptr_t)slot);
-        x86_cmp_byte(e, RCX, offsetof(DecodedInsn, op), OP_JIT);
-        not_jit = x86_jcc(e, CC_NE);
-        x86_load_q(e, RCX, RCX, offsetof(DecodedInsn, jit));
-        x86_op_mem(e, false, 0x8b, R9, RCX, offsetof(JitBlock, ninsns));
-        x86_alu_rr(e, true, ALU_ADD, R9, R10);
-        x86_alu_imm(e, true, ALU_ADD, R9, (int32_t)done);
-        x86_alu_rr(e, true, ALU_CMP, R9, R8);
-        no_room = x86_jcc(e, CC_A);
-        x86_alu_imm(e, true, ALU_ADD, R10, (int32_t)done);
-        x86_lea(e, RDX, RDX, (int32_t)(off + imm));
-        x86_jmp_mem(e, RCX, offsetof(JitBlock, code));
-        x86_patch(not_jit, e->p);
-        x86_patch(no_room, e->p);
-    }
-    emit_exit(e, off, imm, done);
+    emit_pc_plus(&b->e, RAX, off, imm);
+    emit_leave(&b->e, same_page ? &b->page->insn[target / 2] : NULL, done);
 }
 
 /* rax = x[rs1] + imm */
@@ -370,8 +424,7 @@ static void emit_jalr(X86Buf *e, const DecodedInsn *d, uint32_t off,
     x86_alu_imm(e, true, ALU_AND, RAX, -2);
     emit_pc_plus(e, RCX, off + d->len, 0);
     x86_store_q(e, RCX, RDI, XREG(d->rd));
-    emit_total_done(e, done);
-    x86_ret(e);
+    emit_leave(e, NULL, done);
 }
 
 typedef enum { EMITTED, EMITTED_END, NOT_HANDLED } EmitResult;

@@ -5,8 +5,9 @@
  * count.  The programs loop long enough for their blocks to be translated
  * and mix in what translated code hands back to the interpreter: TLB
  * misses, misaligned and MMIO accesses, untranslated ops (division, the
- * high half of products), compressed instructions and stores into the
- * page being executed.  A second run stops every few instructions to
+ * high half of products), compressed instructions, stores into the page
+ * being executed, and calls (direct and through a register) into
+ * functions in other pages.  A second run stops every few instructions to
  * check that slices end on exactly the same instruction.
  */
 #include <string.h>
@@ -14,6 +15,8 @@
 #include "cpu-test.h"
 
 #define DATA (RAM_BASE + 0x10000)       /* x20: 4 KiB of data */
+#define FUNCS (RAM_BASE + 0x2000)       /* x24: called functions, 2 pages */
+#define NFUNCS 4
 #define CODE_DATA (RAM_BASE + 0xf00)    /* x23: data in the code's page */
 #define ITERATIONS 150
 #define REGS 11                         /* random operands: x5..x15 */
@@ -113,6 +116,24 @@ static uint16_t random_compressed(GRand *r)
     }
 }
 
+/* function I: a few random ALU instructions, then ret; some cross a page */
+static uint64_t func_address(unsigned i)
+{
+    return i == NFUNCS - 1 ? FUNCS + 0x1ff4 : FUNCS + i * 0x600;
+}
+
+static void write_functions(TestMachine *tm, GRand *r)
+{
+    for (unsigned i = 0; i < NFUNCS; i++) {
+        unsigned n = g_rand_int_range(r, 1, 8);
+        tm_org(tm, func_address(i));
+        for (unsigned k = 0; k < n; k++) {
+            emit(tm, random_alu(r));
+        }
+        emit(tm, e_jalr(0, 1, 0));
+    }
+}
+
 /* Writes the program with SEED into TM (the same for both machines). */
 static void write_program(TestMachine *tm, guint32 seed, unsigned length)
 {
@@ -121,6 +142,7 @@ static void write_program(TestMachine *tm, guint32 seed, unsigned length)
         e_beq, e_bne, e_blt, e_bge, e_bltu, e_bgeu };
     uint64_t loop;
 
+    write_functions(tm, r);
     tm_org(tm, RAM_BASE);
     for (unsigned i = 5; i < 5 + REGS; i++) {
         emit_li(tm, i, ((uint64_t)g_rand_int(r) << 32) | g_rand_int(r));
@@ -131,8 +153,14 @@ static void write_program(TestMachine *tm, guint32 seed, unsigned length)
     emit_li(tm, 23, CODE_DATA);
     loop = tm->pc;
     for (unsigned i = 0; i < length; i++) {
-        unsigned kind = g_rand_int_range(r, 0, 10);
-        if (kind < 5) {
+        unsigned kind = g_rand_int_range(r, 0, 11);
+        unsigned fn = g_rand_int_range(r, 0, NFUNCS);
+        if (kind == 10 && g_rand_boolean(r)) {
+            emit(tm, e_jal(1, (int32_t)(func_address(fn) - tm->pc)));
+        } else if (kind == 10) {
+            emit_li(tm, 24, func_address(fn));
+            emit(tm, e_jalr(1, 24, 0));
+        } else if (kind < 5) {
             emit(tm, random_alu(r));
         } else if (kind < 8) {
             emit(tm, random_mem(r, seed % 4 == 0));

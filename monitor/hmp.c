@@ -10,6 +10,7 @@
 #include "net/net.h"
 #include "qapi/qapi-commands.h"
 #include "qapi/qapi-types.h"
+#include "system/cpus.h"
 
 typedef struct HmpCommand {
     const char *name;
@@ -52,7 +53,31 @@ static bool info_network(GString *out, char **args, Error **errp)
     return true;
 }
 
+/* The CPU's translated-code buffer (target/riscv/jit.c) */
+static bool info_jit(GString *out, char **args, Error **errp)
+{
+    RISCVCPU *cpu = cpus_get_hart(0);
+    RISCVJitStats s;
+
+    if (!cpu) {
+        g_string_append(out, "no CPU\n");
+        return true;
+    }
+    s = riscv_bus_get_jit_stats(riscv_cpu_get_bus(cpu));
+    if (!s.size) {
+        g_string_append(out, "Translation is off: the CPU interprets\n");
+        return true;
+    }
+    g_string_append_printf(out, "Translation buffer state:\n"
+                           "gen code size       %zu/%zu\n"
+                           "TB count            %" G_GUINT64_FORMAT "\n"
+                           "TB flush count      %" G_GUINT64_FORMAT "\n",
+                           s.used, s.size, s.blocks, s.restarts);
+    return true;
+}
+
 static const HmpCommand info_commands[] = {
+    { "jit", "", "show the state of the translated-code buffer", info_jit },
     { "network", "", "show the network state", info_network },
     { "status", "", "show the current VM status (running|paused)", info_status },
     { "version", "", "show the version of the emulator", info_version },

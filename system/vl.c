@@ -44,6 +44,7 @@ static struct {
     char *ram_loc;
     unsigned smp;
     char *smp_loc;
+    uint64_t tb_size;               /* -accel tcg,tb-size= in bytes */
     char *firmware, *firmware_loc;
     char *kernel, *kernel_loc;
     char *initrd, *initrd_loc;
@@ -464,10 +465,21 @@ static bool opt_no_shutdown(const char *arg, const char *loc, GError **errp)
     return true;
 }
 
+/* -accel tcg[,thread=single][,tb-size=MiB][,split-wx=off] */
 static bool opt_accel(const char *arg, const char *loc, GError **errp)
 {
-    g_autofree char *type = g_strndup(arg, strcspn(arg, ","));
+    g_autoptr(GHashTable) props = parse_kv(arg, "accel", errp);
+    GHashTableIter it;
+    gpointer key, value;
+    const char *type;
 
+    if (!props) {
+        return false;
+    }
+    type = g_hash_table_lookup(props, "accel");
+    if (!type) {
+        return qemu_error_fail(errp, "Parameter 'accel' is missing");
+    }
     if (!strcmp(type, "help") || !strcmp(type, "?")) {
         printf("Accelerators supported in QEMU binary:\ntcg\n");
         cfg.exit_now = true;
@@ -475,6 +487,45 @@ static bool opt_accel(const char *arg, const char *loc, GError **errp)
     }
     if (strcmp(type, "tcg")) {
         return qemu_error_fail(errp, "invalid accelerator %s", type);
+    }
+    g_hash_table_iter_init(&it, props);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        const char *k = key, *v = value;
+        unsigned mib;
+
+        if (!strcmp(k, "accel")) {
+            continue;
+        } else if (!strcmp(k, "thread")) {
+            if (!strcmp(v, "multi")) {
+                return qemu_error_fail(errp, "thread=multi is not supported: "
+                                       "all harts run on one host thread");
+            }
+            if (strcmp(v, "single")) {
+                return qemu_error_fail(errp, "Invalid 'thread' setting %s", v);
+            }
+        } else if (!strcmp(k, "tb-size")) {
+            /* MiB of translated code; 0 keeps the default */
+            if (!parse_uint(v, &mib)) {
+                return qemu_error_fail(errp, "Parameter 'tb-size' expects "
+                                       "uint64");
+            }
+            if (mib > 4096) {
+                return qemu_error_fail(errp, "tb-size %u MiB is too large "
+                                       "(at most 4096)", mib);
+            }
+            cfg.tb_size = (uint64_t)mib << 20;
+        } else if (!strcmp(k, "split-wx")) {
+            if (!strcmp(v, "on")) {
+                return qemu_error_fail(errp, "split-wx=on is not supported");
+            }
+            if (strcmp(v, "off")) {
+                return qemu_error_fail(errp, "Parameter 'split-wx' expects "
+                                       "'on' or 'off'");
+            }
+        } else {
+            return qemu_error_fail(errp, "Property 'tcg-accel.%s' not found",
+                                   k);
+        }
     }
     return true;
 }
@@ -532,7 +583,9 @@ static const QemuOptionDesc vl_options[] = {
     { "M", true, opt_machine, "[type=]name[,prop=value[,...]]",
       "same as -machine" },
     { "cpu", true, opt_cpu, "cpu", "select CPU ('-cpu help' for a list)" },
-    { "accel", true, opt_accel, "tcg", "select accelerator (only tcg)" },
+    { "accel", true, opt_accel, "tcg[,tb-size=n][,thread=single]",
+      "select accelerator (only tcg); tb-size sets the MiB of translated\n"
+      "code kept (default 32)" },
     { "enable-kvm", false, opt_enable_kvm, NULL, "not supported" },
     { "m", true, opt_m, "[size=]megs[M|G]", "configure guest RAM "
       "(default 128M on virt)" },
@@ -746,6 +799,7 @@ static bool configure_machine(MachineState *ms)
     }
 
     ms->smp_cpus = cfg.smp ? cfg.smp : 1;
+    ms->tb_size = cfg.tb_size;
     if (mc->max_cpus && ms->smp_cpus > mc->max_cpus) {
         fprintf(stderr, PROG ": Invalid SMP CPUs %u. The max CPUs supported "
                 "by machine '%s' is %u\n", ms->smp_cpus, mc->name,

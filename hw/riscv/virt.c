@@ -328,7 +328,13 @@ static bool virt_init(MachineState *ms, GError **errp)
     s->bus = riscv_bus_new(&virt_bus_ops, s);
     /* QEMU_RISCV_JIT=0 interprets everything (for comparing the two) */
     if (g_strcmp0(g_getenv("QEMU_RISCV_JIT"), "0") != 0) {
-        riscv_bus_set_jit(s->bus, true);
+        size_t size = ms->tb_size ? ms->tb_size : RISCV_JIT_DEFAULT_BUFFER;
+
+        if (!riscv_bus_set_jit(s->bus, size)) {
+            fprintf(stderr, "qemu-system-riscv64: warning: cannot map %zu "
+                    "MiB for translated code: the CPU interprets "
+                    "everything\n", size >> 20);
+        }
     }
     if (!riscv_bus_add_region(s->bus, rom->base, rom->size, s->rom, true) ||
         !riscv_bus_add_region(s->bus, dram, ms->ram_size, s->ram, false)) {

@@ -38,6 +38,7 @@ typedef struct MachineState {
     char *kernel_cmdline;
     char *dtb;
     char *dumpdtb;              /* -M ...,dumpdtb=FILE */
+    uint64_t tb_size;           /* -accel tcg,tb-size=, bytes; 0: default */
 
     /* the option text behind each file, for error messages */
     char *firmware_opt;

@@ -379,6 +379,11 @@ uint32_t riscv_cpu_get_hartid(const RISCVCPU *cpu)
     return cpu->hartid;
 }
 
+RISCVBus *riscv_cpu_get_bus(const RISCVCPU *cpu)
+{
+    return cpu->bus;
+}
+
 uint64_t riscv_cpu_get_pc(const RISCVCPU *cpu)
 {
     return cpu->pc;

@@ -30,12 +30,16 @@
 #include "target/riscv/cpu-internal.h"
 #include "target/riscv/jit-x86.h"
 
-#define JIT_BUFFER_SIZE (32u << 20)
 #define JIT_MAX_INSNS 64
 /* generous bounds on the host code of one instruction and of one exit */
 #define JIT_INSN_BYTES 96
 #define JIT_EXIT_BYTES 96
 #define JIT_TRAMPOLINE_BYTES 64
+#define JIT_WORST_BLOCK (sizeof(JitBlock) + 32 + \
+                         JIT_MAX_INSNS * (JIT_INSN_BYTES + JIT_EXIT_BYTES))
+
+_Static_assert(RISCV_JIT_MIN_BUFFER >= JIT_TRAMPOLINE_BYTES + JIT_WORST_BLOCK,
+               "the smallest buffer must hold a block");
 
 #define XREG(r) ((int32_t)(r) * 8)      /* displacement of x[r] from rdi */
 #define TLB_READ offsetof(TLBSet, read)
@@ -43,9 +47,11 @@
 
 struct RISCVJit {
     uint8_t *buf;           /* the trampoline, then the blocks */
+    size_t size;
     uint8_t *blocks_start;
     uint8_t *next;
     uint64_t blocks;        /* translated since the buffer started over */
+    uint64_t restarts;
 };
 
 /* A TLB miss in the block: return to the interpreter at that instruction. */
@@ -75,39 +81,41 @@ static void emit_trampoline(X86Buf *e)
     x86_jmp_reg(e, RAX);
 }
 
-bool riscv_bus_set_jit(RISCVBus *bus, bool on)
+bool riscv_bus_set_jit(RISCVBus *bus, size_t buffer_size)
 {
-    if (!on) {
-        if (bus->jit) {
-            riscv_icache_flush_all(bus);
-            riscv_jit_free(bus);
-        }
+    void *buf;
+    X86Buf e;
+
+    if (bus->jit) {
+        riscv_icache_flush_all(bus);    /* no slot may point into it */
+        riscv_jit_free(bus);
+    }
+    if (!buffer_size) {
         return true;
     }
-    if (!bus->jit) {
-        void *buf = mmap(NULL, JIT_BUFFER_SIZE,
-                         PROT_READ | PROT_WRITE | PROT_EXEC,
-                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (buf == MAP_FAILED) {
-            return false;
-        }
-        X86Buf e = { buf, (uint8_t *)buf + JIT_TRAMPOLINE_BYTES };
-
-        emit_trampoline(&e);
-        bus->jit = g_new0(RISCVJit, 1);
-        bus->jit->buf = buf;
-        bus->jit->blocks_start = bus->jit->next =
-            (uint8_t *)buf + JIT_TRAMPOLINE_BYTES;
-        bus->jit_enter = (JitEnter *)buf;
+    buffer_size = MAX(buffer_size, RISCV_JIT_MIN_BUFFER);
+    buf = mmap(NULL, buffer_size, PROT_READ | PROT_WRITE | PROT_EXEC,
+               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (buf == MAP_FAILED) {
+        return false;
     }
+    e.p = buf;
+    e.end = (uint8_t *)buf + JIT_TRAMPOLINE_BYTES;
+    emit_trampoline(&e);
+    bus->jit = g_new0(RISCVJit, 1);
+    bus->jit->buf = buf;
+    bus->jit->size = buffer_size;
+    bus->jit->blocks_start = bus->jit->next =
+        (uint8_t *)buf + JIT_TRAMPOLINE_BYTES;
+    bus->jit_enter = (JitEnter *)buf;
     return true;
 }
 
 #else
 
-bool riscv_bus_set_jit(RISCVBus *bus, bool on)
+bool riscv_bus_set_jit(RISCVBus *bus, size_t buffer_size)
 {
-    return !on;     /* no translator for this host: interpret */
+    return !buffer_size;    /* no translator for this host: interpret */
 }
 
 #endif
@@ -115,20 +123,31 @@ bool riscv_bus_set_jit(RISCVBus *bus, bool on)
 void riscv_jit_reset(RISCVBus *bus)
 {
     if (bus->jit) {
+        if (bus->jit->blocks) {
+            bus->jit->restarts++;
+        }
         bus->jit->next = bus->jit->blocks_start;
         bus->jit->blocks = 0;
     }
 }
 
-uint64_t riscv_bus_get_jit_blocks(const RISCVBus *bus)
+RISCVJitStats riscv_bus_get_jit_stats(const RISCVBus *bus)
 {
-    return bus->jit ? bus->jit->blocks : 0;
+    RISCVJitStats s = { 0 };
+
+    if (bus->jit) {
+        s.blocks = bus->jit->blocks;
+        s.restarts = bus->jit->restarts;
+        s.used = bus->jit->next - bus->jit->buf;
+        s.size = bus->jit->size;
+    }
+    return s;
 }
 
 void riscv_jit_free(RISCVBus *bus)
 {
     if (bus->jit) {
-        munmap(bus->jit->buf, JIT_BUFFER_SIZE);
+        munmap(bus->jit->buf, bus->jit->size);
         g_free(bus->jit);
         bus->jit = NULL;
         bus->jit_enter = NULL;
@@ -507,13 +526,11 @@ bool riscv_jit_translate(RISCVBus *bus, DecodedPage *page,
     unsigned slot = entry - page->insn, n = 0;
     uint32_t off = 0;
     bool closed = false;
-    size_t worst = sizeof(JitBlock) + 16 +
-                   JIT_MAX_INSNS * (JIT_INSN_BYTES + JIT_EXIT_BYTES);
 
     if (!jit) {
         return false;
     }
-    if ((size_t)(jit->buf + JIT_BUFFER_SIZE - jit->next) < worst) {
+    if ((size_t)(jit->buf + jit->size - jit->next) < JIT_WORST_BLOCK) {
         riscv_icache_flush_all(bus);            /* resets the buffer too */
         return false;
     }
@@ -523,7 +540,7 @@ bool riscv_jit_translate(RISCVBus *bus, DecodedPage *page,
     b->slot = slot;
     jb = (JitBlock *)(((uintptr_t)jit->next + 15) & ~(uintptr_t)15);
     b->e.p = (uint8_t *)(((uintptr_t)(jb + 1) + 15) & ~(uintptr_t)15);
-    b->e.end = jit->buf + JIT_BUFFER_SIZE;
+    b->e.end = jit->buf + jit->size;
 
     while (n < JIT_MAX_INSNS && slot + off / 2 < INSNS_PER_PAGE) {
         DecodedInsn *d = &page->insn[slot + off / 2];
@@ -557,6 +574,8 @@ bool riscv_jit_translate(RISCVBus *bus, DecodedPage *page,
         x86_patch(b->slow[i].jump, b->e.p);
         emit_exit(&b->e, b->slow[i].off, 0, b->slow[i].done);
     }
+    /* the room checked before translating must have been enough */
+    g_assert(b->e.p <= jit->next + JIT_WORST_BLOCK);
     jb->code = (const void *)(((uintptr_t)(jb + 1) + 15) & ~(uintptr_t)15);
     jb->ninsns = n;
     jb->orig = *entry;

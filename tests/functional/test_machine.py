@@ -7,6 +7,7 @@ riscv64-unknown-elf-gcc (no binaries are committed).
 """
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -55,9 +56,10 @@ def guests(tmp_path_factory):
     return made
 
 
-def spawn(qemu, *args, timeout=30):
+def spawn(qemu, *args, timeout=30, env=None):
     return pexpect.spawn(qemu, list(args), encoding="utf-8",
-                         codec_errors="replace", timeout=timeout)
+                         codec_errors="replace", timeout=timeout,
+                         env=None if env is None else {**os.environ, **env})
 
 
 def finish(console, timeout=10):
@@ -99,6 +101,35 @@ def test_opensbi_then_s_mode_uboot(qemu):
     stop_autoboot(c)
     assert "U-Boot 2023.01" in command(c, "version")
     c.sendline("poweroff")      # through SBI system reset to sifive_test
+    assert finish(c) == 0
+
+
+@pytest.mark.parametrize("accel,env,jit", [
+    ("tcg,tb-size=1,thread=single,split-wx=off", None, r"/1048576\r?\n"),
+    ("tcg", None, r"/33554432\r?\n"),
+    ("tcg", {"QEMU_RISCV_JIT": "0"}, "Translation is off"),
+], ids=["1 MiB code buffer", "default", "interpreter only"])
+def test_opensbi_uboot_accel_settings(qemu, accel, env, jit):
+    """The translator's settings change speed, not behaviour: OpenSBI and
+    U-Boot boot and work with each; `info jit` in the monitor shows the
+    buffer size chosen (and blocks translated), or that translation is
+    off."""
+    c = spawn(qemu, "-M", "virt", "-nographic", "-accel", accel, "-bios",
+              "default", "-kernel", UBOOT_S_MODE, env=env)
+    c.expect("OpenSBI v1.1")
+    stop_autoboot(c)
+    assert "U-Boot 2023.01" in command(c, "version")
+    assert "bootcmd=" in command(c, "printenv")
+    c.sendcontrol("a")
+    c.send("c")
+    c.expect(r"\(qemu\) ")
+    c.send("info jit\r")
+    c.expect(r"\(qemu\) ")
+    assert re.search(jit, c.before), c.before
+    if "Translation is off" not in c.before:
+        blocks = int(re.search(r"TB count +(\d+)", c.before).group(1))
+        assert blocks > 100, c.before
+    c.send("quit\r")
     assert finish(c) == 0
 
 
@@ -363,6 +394,13 @@ BAD_INPUT = [
     (["-initrd", "/etc/hostname"], "-initrd only allowed with -kernel"),
     (["-d", "bogus"], "Invalid -d option"),
     (["disk.img"], "disk.img: disk images are not supported"),
+    (["-accel", "kvm"], "-accel kvm: invalid accelerator kvm"),
+    (["-accel", "tcg,foo=1"], "Property 'tcg-accel.foo' not found"),
+    (["-accel", "tcg,tb-size=lots"], "Parameter 'tb-size' expects uint64"),
+    (["-accel", "tcg,tb-size=99999"], "tb-size 99999 MiB is too large"),
+    (["-accel", "tcg,thread=bogus"], "Invalid 'thread' setting bogus"),
+    (["-accel", "tcg,thread=multi"], "thread=multi is not supported"),
+    (["-accel", "tcg,split-wx=on"], "split-wx=on is not supported"),
 ]
 
 

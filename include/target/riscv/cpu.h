@@ -107,13 +107,21 @@ void riscv_bus_free(RISCVBus *bus);
 bool riscv_bus_add_region(RISCVBus *bus, uint64_t base, uint64_t size,
                           void *host, bool readonly);
 /*
- * Translate hot guest code to host code (x86-64 hosts; elsewhere, or if
- * executable memory cannot be had, returns false and the bus interprets).
- * Off by default; switching it off drops all translations.
+ * Translate hot guest code to host code in a buffer of BUFFER_SIZE bytes
+ * (at least RISCV_JIT_MIN_BUFFER), or interpret only with 0, the default.
+ * Each call drops all translations.  Returns false, and interprets, if
+ * the host is not x86-64 or executable memory cannot be had.
  */
-bool riscv_bus_set_jit(RISCVBus *bus, bool on);
-/* Blocks translated since the translations were last all dropped. */
-uint64_t riscv_bus_get_jit_blocks(const RISCVBus *bus);
+#define RISCV_JIT_DEFAULT_BUFFER ((size_t)32 << 20)
+#define RISCV_JIT_MIN_BUFFER ((size_t)16 << 10)
+bool riscv_bus_set_jit(RISCVBus *bus, size_t buffer_size);
+/* What the translator holds; all zero when it is off. */
+typedef struct RISCVJitStats {
+    uint64_t blocks;        /* translated since the buffer last started over */
+    uint64_t restarts;      /* times the buffer started over */
+    size_t used, size;      /* bytes of code buffer */
+} RISCVJitStats;
+RISCVJitStats riscv_bus_get_jit_stats(const RISCVBus *bus);
 /* Something other than a hart wrote guest memory: drop decoded code. */
 void riscv_bus_invalidate_range(RISCVBus *bus, uint64_t paddr, uint64_t len);
 /* Physical access as a hart would see it (regions, then MMIO). */
@@ -145,6 +153,7 @@ void riscv_cpu_set_max_satp_mode(RISCVCPU *cpu, unsigned mode);
 
 /* ---- state access for the machine, debuggers and tests ---- */
 uint32_t riscv_cpu_get_hartid(const RISCVCPU *cpu);
+RISCVBus *riscv_cpu_get_bus(const RISCVCPU *cpu);
 uint64_t riscv_cpu_get_pc(const RISCVCPU *cpu);
 void riscv_cpu_set_pc(RISCVCPU *cpu, uint64_t pc);
 uint64_t riscv_cpu_get_xreg(const RISCVCPU *cpu, unsigned reg);

@@ -63,7 +63,9 @@ TestMachine *tm_new(void)
     tm->rom = g_malloc0(ROM_SIZE);
     tm->bus = riscv_bus_new(&test_ops, tm);
     /* as the machine runs: hot loops in the tests get translated */
-    riscv_bus_set_jit(tm->bus, g_strcmp0(g_getenv("QEMU_RISCV_JIT"), "0"));
+    if (g_strcmp0(g_getenv("QEMU_RISCV_JIT"), "0") != 0) {
+        riscv_bus_set_jit(tm->bus, RISCV_JIT_DEFAULT_BUFFER);
+    }
     g_assert_true(riscv_bus_add_region(tm->bus, RAM_BASE, RAM_SIZE, tm->ram,
                                        false));
     g_assert_true(riscv_bus_add_region(tm->bus, ROM_BASE, ROM_SIZE, tm->rom,

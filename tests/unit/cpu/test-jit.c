@@ -202,42 +202,71 @@ static void assert_same(TestMachine *a, TestMachine *b, guint32 seed)
     g_assert_true(memcmp(a->mmio, b->mmio, sizeof(a->mmio)) == 0);
 }
 
-static void pair(guint32 seed, unsigned length, TestMachine **jit,
-                 TestMachine **interp)
+/* Two machines with program SEED: one translating with a buffer of
+ * BUFFER bytes, one interpreting. */
+static void pair(guint32 seed, unsigned length, size_t buffer,
+                 TestMachine **jit, TestMachine **interp)
 {
     *jit = tm_new();
     *interp = tm_new();
-    g_assert_true(riscv_bus_set_jit((*jit)->bus, true));
-    g_assert_true(riscv_bus_set_jit((*interp)->bus, false));
+    riscv_bus_set_jit((*jit)->bus, buffer);
+    g_assert_true(riscv_bus_set_jit((*interp)->bus, 0));
     write_program(*jit, seed, length);
     write_program(*interp, seed, length);
     riscv_cpu_set_pc((*jit)->cpu, RAM_BASE);
     riscv_cpu_set_pc((*interp)->cpu, RAM_BASE);
 }
 
-static void test_random_programs(void)
+/* SEEDS programs, translated with a BUFFER-byte buffer; returns the
+ * number of blocks translated and, in *RESTARTS, how often the buffer
+ * started over */
+static uint64_t compare_runs(guint32 first, guint32 seeds, size_t buffer,
+                             uint64_t *restarts)
 {
     uint64_t blocks = 0;
 
-    for (guint32 seed = 1; seed <= 300; seed++) {
+    *restarts = 0;
+    for (guint32 seed = first; seed < first + seeds; seed++) {
         TestMachine *a, *b;
         RISCVRunResult ra, rb;
 
-        pair(seed, 4 + seed % 60, &a, &b);
+        pair(seed, 4 + seed % 60, buffer, &a, &b);
         ra = riscv_cpu_run(a->cpu, 10000000);
         rb = riscv_cpu_run(b->cpu, 10000000);
         g_assert_cmpint(ra.reason, ==, RISCV_RUN_EXIT);
         g_assert_cmpint(rb.reason, ==, RISCV_RUN_EXIT);
         g_assert_cmpuint(ra.executed, ==, rb.executed);
         assert_same(a, b, seed);
-        blocks += riscv_bus_get_jit_blocks(a->bus);
-        g_assert_cmpuint(riscv_bus_get_jit_blocks(b->bus), ==, 0);
+        blocks += riscv_bus_get_jit_stats(a->bus).blocks;
+        *restarts += riscv_bus_get_jit_stats(a->bus).restarts;
+        g_assert_cmpuint(riscv_bus_get_jit_stats(b->bus).blocks, ==, 0);
         tm_free(a);
         tm_free(b);
     }
+    return blocks;
+}
+
+static void test_random_programs(void)
+{
+    uint64_t restarts;
+    uint64_t blocks = compare_runs(1, 300, RISCV_JIT_DEFAULT_BUFFER,
+                                   &restarts);
+
 #if defined(__x86_64__)
     /* the comparison means something only if code was translated */
     g_assert_cmpuint(blocks, >, 300);
+#endif
+}
+
+/* A buffer with room for a few blocks: translating starts over often. */
+static void test_small_buffer(void)
+{
+    uint64_t restarts;
+    uint64_t blocks = compare_runs(500, 100, RISCV_JIT_MIN_BUFFER, &restarts);
+
+#if defined(__x86_64__)
+    g_assert_cmpuint(blocks, >, 0);
+    g_assert_cmpuint(restarts, >, 10);
 #endif
 }
 
@@ -248,7 +277,7 @@ static void test_slices_end_alike(void)
         TestMachine *a, *b;
         bool done = false;
 
-        pair(seed, 8 + seed % 40, &a, &b);
+        pair(seed, 8 + seed % 40, RISCV_JIT_DEFAULT_BUFFER, &a, &b);
         while (!done) {
             uint64_t budget = g_rand_int_range(r, 1, 60);
             RISCVRunResult ra = riscv_cpu_run(a->cpu, budget);
@@ -271,20 +300,20 @@ static void test_jit_can_be_switched(void)
 {
     TestMachine *tm = tm_new();
 
-    g_assert_true(riscv_bus_set_jit(tm->bus, false));
-    g_assert_true(riscv_bus_set_jit(tm->bus, false));
-    if (!riscv_bus_set_jit(tm->bus, true)) {
+    g_assert_true(riscv_bus_set_jit(tm->bus, 0));
+    g_assert_true(riscv_bus_set_jit(tm->bus, 0));
+    if (!riscv_bus_set_jit(tm->bus, RISCV_JIT_DEFAULT_BUFFER)) {
         g_test_skip("no translator for this host");
         tm_free(tm);
         return;
     }
-    g_assert_true(riscv_bus_set_jit(tm->bus, true));
+    g_assert_true(riscv_bus_set_jit(tm->bus, RISCV_JIT_MIN_BUFFER));
     write_program(tm, 7, 20);
     g_assert_cmpint(tm_run_from(tm, RAM_BASE, 10000000).reason, ==,
                     RISCV_RUN_EXIT);
-    g_assert_cmpuint(riscv_bus_get_jit_blocks(tm->bus), >, 0);
-    g_assert_true(riscv_bus_set_jit(tm->bus, false));
-    g_assert_cmpuint(riscv_bus_get_jit_blocks(tm->bus), ==, 0);
+    g_assert_cmpuint(riscv_bus_get_jit_stats(tm->bus).blocks, >, 0);
+    g_assert_true(riscv_bus_set_jit(tm->bus, 0));
+    g_assert_cmpuint(riscv_bus_get_jit_stats(tm->bus).blocks, ==, 0);
     /* and the program still runs, interpreted */
     g_assert_cmpint(tm_run_from(tm, RAM_BASE, 10000000).reason, ==,
                     RISCV_RUN_EXIT);
@@ -295,6 +324,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/cpu/jit/random-programs", test_random_programs);
+    g_test_add_func("/cpu/jit/small-buffer", test_small_buffer);
     g_test_add_func("/cpu/jit/slices-end-alike", test_slices_end_alike);
     g_test_add_func("/cpu/jit/switch", test_jit_can_be_switched);
     return g_test_run();

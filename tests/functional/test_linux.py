@@ -5,9 +5,6 @@ same kernel and init in the sandbox, on a tap from our helper.
 The QEMU runs skip without qemu-system-riscv64; everything skips when the
 guest cannot be built here (no cross compiler or kernel source); the first
 run builds the guest (a few minutes, cached).
-
-QB_GUEST_BENCH=1 also runs the 64 MiB throughput measurement, which
-reports figures (pytest -s shows them) and asserts only integrity.
 """
 
 import os
@@ -104,17 +101,12 @@ def transfer(sandbox, qemu, guest, helper, nbytes, extra_append=""):
     }
 
 
-def test_boot_dhcp_ping_tcp(sandbox, helper, system_emulator, linux_guest):
-    """ip=dhcp gets a lease from dnsmasq, ping answers, 8 MiB each way
-    arrive intact, and poweroff makes QEMU exit 0."""
-    figures = transfer(sandbox, system_emulator, linux_guest, helper, 8 * MiB)
-    print(f"\n{system_emulator}, 8 MiB: {figures}")
-
-
-@pytest.mark.skipif(os.environ.get("QB_GUEST_BENCH") != "1",
-                    reason="set QB_GUEST_BENCH=1 to measure 64 MiB transfers")
-def test_tcp_throughput_64mib(sandbox, helper, system_emulator, linux_guest,
-                              record_property):
+def test_boot_dhcp_ping_tcp(sandbox, helper, system_emulator, linux_guest,
+                           record_property):
+    """ip=dhcp gets a lease from dnsmasq, ping answers, 64 MiB each way
+    arrive intact (every byte compared), and poweroff makes QEMU exit 0.
+    The figures are reported (pytest -s shows them), not asserted:
+    bench/linux measures them."""
     figures = transfer(sandbox, system_emulator, linux_guest, helper, 64 * MiB)
     for key, value in figures.items():
         record_property(key, value)

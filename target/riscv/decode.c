@@ -40,7 +40,7 @@ static void decode32(uint32_t i, DecodedInsn *d)
     unsigned rd = bits(i, 11, 7), rs1 = bits(i, 19, 15), rs2 = bits(i, 24, 20);
     unsigned f3 = bits(i, 14, 12), f7 = bits(i, 31, 25);
     int32_t imm_i = (int32_t)i >> 20;
-    int32_t imm_s = ((int32_t)i >> 25 << 5) | (int32_t)bits(i, 11, 7);
+    int32_t imm_s = sext(bits(i, 31, 25) << 5 | bits(i, 11, 7), 12);
     int32_t imm_b = sext((bits(i, 31, 31) << 12) | (bits(i, 7, 7) << 11) |
                          (bits(i, 30, 25) << 5) | (bits(i, 11, 8) << 1), 13);
     int32_t imm_u = (int32_t)(i & 0xfffff000u);

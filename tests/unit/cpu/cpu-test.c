@@ -12,7 +12,7 @@ static bool mmio_read(void *opaque, uint64_t paddr, unsigned size,
 
     tm->last_mmio_addr = paddr;
     tm->last_mmio_size = size;
-    if (paddr >= MMIO_BASE && paddr + size <= MMIO_BASE + sizeof(tm->mmio)) {
+    if (paddr >= MMIO_BASE && paddr - MMIO_BASE + size <= sizeof(tm->mmio)) {
         uint64_t v = 0;
         memcpy(&v, tm->mmio + (paddr - MMIO_BASE), size);
         *val = v;
@@ -33,7 +33,7 @@ static bool mmio_write(void *opaque, uint64_t paddr, unsigned size,
         riscv_cpu_request_exit(tm->cpu);
         return true;
     }
-    if (paddr >= MMIO_BASE && paddr + size <= MMIO_BASE + sizeof(tm->mmio)) {
+    if (paddr >= MMIO_BASE && paddr - MMIO_BASE + size <= sizeof(tm->mmio)) {
         memcpy(tm->mmio + (paddr - MMIO_BASE), &val, size);
         tm->mmio_writes++;
         return true;

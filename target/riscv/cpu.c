@@ -271,7 +271,7 @@ new_page: {
 
 translate:
     /* a full code buffer drops all decoded code: RELOAD sees that */
-    if (cpu->bus->jit && d->op != OP_JIT && d->op != OP_COUNT + OP_JIT) {
+    if (cpu->bus->jit && d->op != OP_JIT) {
         SYNC();
         riscv_jit_translate(cpu->bus, fpage, (DecodedInsn *)d);
         RELOAD();

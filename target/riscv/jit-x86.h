@@ -24,9 +24,9 @@ enum { SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 enum { CC_B = 0x2, CC_AE = 0x3, CC_E = 0x4, CC_NE = 0x5, CC_A = 0x7,
        CC_L = 0xc, CC_GE = 0xd };
 
+/* where the next instruction goes; callers reserve the room beforehand */
 typedef struct X86Buf {
     uint8_t *p;
-    uint8_t *end;
 } X86Buf;
 
 static inline void x86_b(X86Buf *e, uint8_t v)

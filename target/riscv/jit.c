@@ -100,7 +100,6 @@ bool riscv_bus_set_jit(RISCVBus *bus, size_t buffer_size)
         return false;
     }
     e.p = buf;
-    e.end = (uint8_t *)buf + JIT_TRAMPOLINE_BYTES;
     emit_trampoline(&e);
     bus->jit = g_new0(RISCVJit, 1);
     bus->jit->buf = buf;
@@ -523,6 +522,7 @@ bool riscv_jit_translate(RISCVBus *bus, DecodedPage *page,
 {
     RISCVJit *jit = bus->jit;
     JitBlock *jb;
+    uint8_t *code;
     Block *b;
     unsigned slot = entry - page->insn, n = 0;
     uint32_t off = 0;
@@ -540,24 +540,24 @@ bool riscv_jit_translate(RISCVBus *bus, DecodedPage *page,
     b->page = page;
     b->slot = slot;
     jb = (JitBlock *)(((uintptr_t)jit->next + 15) & ~(uintptr_t)15);
-    b->e.p = (uint8_t *)(((uintptr_t)(jb + 1) + 15) & ~(uintptr_t)15);
-    b->e.end = jit->buf + jit->size;
+    code = (uint8_t *)(((uintptr_t)(jb + 1) + 15) & ~(uintptr_t)15);
+    b->e.p = code;
 
     while (n < JIT_MAX_INSNS && slot + off / 2 < INSNS_PER_PAGE) {
         DecodedInsn *d = &page->insn[slot + off / 2];
+        const DecodedInsn *insn;
         EmitResult r;
 
         if (d->op == OP_UNDECODED) {
             riscv_decode_slot(page, d);
         }
-        /* a block met later keeps its own instruction in orig */
-        r = emit_insn(b, d->op == OP_JIT || d->op == OP_COUNT + OP_JIT
-                         ? &d->jit->orig : d, off, n);
+        /* the entry of another block keeps its own instruction in orig */
+        insn = d->op == OP_JIT ? &d->jit->orig : d;
+        r = emit_insn(b, insn, off, n);
         if (r == NOT_HANDLED) {
             break;
         }
-        off += d->op == OP_JIT || d->op == OP_COUNT + OP_JIT
-               ? d->jit->orig.len : d->len;
+        off += insn->len;
         n++;
         if (r == EMITTED_END) {
             closed = true;
@@ -577,7 +577,7 @@ bool riscv_jit_translate(RISCVBus *bus, DecodedPage *page,
     }
     /* the room checked before translating must have been enough */
     g_assert(b->e.p <= jit->next + JIT_WORST_BLOCK);
-    jb->code = (const void *)(((uintptr_t)(jb + 1) + 15) & ~(uintptr_t)15);
+    jb->code = code;
     jb->ninsns = n;
     jb->orig = *entry;
     jb->orig.hits = 0;

@@ -257,6 +257,56 @@ static inline void x86_jmp_mem(X86Buf *e, unsigned base, int32_t disp)
     x86_mem(e, 4, base, disp);
 }
 
+/* the 0xF7 group on a register or [base + disp]: NOT 2, NEG 3, MUL 4
+ * (rdx:rax = rax * src), IMUL 5, DIV 6, IDIV 7 (rdx:rax / src) */
+enum { F7_NEG = 3, F7_MUL = 4, F7_IMUL = 5, F7_DIV = 6, F7_IDIV = 7 };
+
+static inline void x86_f7_reg(X86Buf *e, bool w, unsigned op, unsigned reg)
+{
+    x86_rex(e, w, 0, 0, reg);
+    x86_b(e, 0xf7);
+    x86_b(e, 0xc0 | op << 3 | (reg & 7));
+}
+
+static inline void x86_f7_mem(X86Buf *e, bool w, unsigned op, unsigned base,
+                              int32_t disp)
+{
+    x86_op_mem(e, w, 0xf7, op, base, disp);
+}
+
+/* sign-extend rax into rdx (cqo), or eax into edx (cdq) */
+static inline void x86_sign_extend_ax(X86Buf *e, bool w)
+{
+    if (w) {
+        x86_b(e, 0x48);
+    }
+    x86_b(e, 0x99);
+}
+
+/* test reg, reg */
+static inline void x86_test(X86Buf *e, bool w, unsigned reg)
+{
+    x86_op_rr(e, w, 0x85, reg, reg);
+}
+
+static inline void x86_push_rdx(X86Buf *e)
+{
+    x86_b(e, 0x52);
+}
+
+static inline void x86_pop_rdx(X86Buf *e)
+{
+    x86_b(e, 0x5a);
+}
+
+/* jmp rel32 with the displacement left for x86_patch() */
+static inline uint8_t *x86_jmp(X86Buf *e)
+{
+    x86_b(e, 0xe9);
+    x86_d(e, 0);
+    return e->p;
+}
+
 static inline void x86_ret(X86Buf *e)
 {
     x86_b(e, 0xc3);

@@ -3,7 +3,7 @@
  * the contract in cpu-internal.h).  The interpreter stays in charge: it
  * decides when a block is hot, checks the slice budget before calling a
  * block, and performs everything a block leaves to it (TLB misses, MMIO,
- * traps, CSRs, FP, AMOs, division, the high half of products).
+ * traps, CSRs, FP, AMOs).
  *
  * Host code conventions: rdi = x[], rsi = the data TLB set, rdx = the
  * guest pc of the running block's entry (so every pc is rdx + a constant),
@@ -414,6 +414,83 @@ static void emit_mul(X86Buf *e, const DecodedInsn *d, bool w32)
     x86_store_q(e, RAX, RDI, XREG(d->rd));
 }
 
+/*
+ * The high half of a 64x64-bit product.  mul/imul write rdx, which holds
+ * the entry pc, so it is kept on the stack meanwhile.
+ */
+static void emit_mul_high(X86Buf *e, const DecodedInsn *d, unsigned op)
+{
+    x86_push_rdx(e);
+    x86_load_q(e, RAX, RDI, XREG(d->rs1));
+    x86_f7_mem(e, true, op == OP_MULH ? F7_IMUL : F7_MUL, RDI, XREG(d->rs2));
+    if (op == OP_MULHSU) {
+        /* signed rs1: the unsigned product counted rs1 + 2^64 */
+        x86_load_q(e, RCX, RDI, XREG(d->rs1));
+        x86_shift(e, true, SH_SAR, RCX, 63);
+        x86_alu_mem(e, true, ALU_AND, RCX, RDI, XREG(d->rs2));
+        x86_alu_rr(e, true, ALU_SUB, RDX, RCX);
+    }
+    x86_mov_rr(e, RAX, RDX);
+    x86_pop_rdx(e);
+    x86_store_q(e, RAX, RDI, XREG(d->rd));
+}
+
+/*
+ * Division and remainder with RISC-V's results where x86 would fault:
+ * by zero, the quotient is all ones and the remainder the dividend; for
+ * the most negative dividend over -1 (signed), the quotient is the
+ * dividend and the remainder 0.  W forms work on 32 bits and sign-extend.
+ */
+static void emit_div(X86Buf *e, const DecodedInsn *d, bool is_signed,
+                     bool remainder, bool w32)
+{
+    bool w = !w32;
+    uint8_t *by_zero, *by_minus_one = NULL, *done, *minus_one_done = NULL;
+
+    x86_op_mem(e, w, 0x8b, RCX, RDI, XREG(d->rs2));
+    x86_op_mem(e, w, 0x8b, RAX, RDI, XREG(d->rs1));
+    x86_test(e, w, RCX);
+    by_zero = x86_jcc(e, CC_E);
+    if (is_signed) {
+        x86_alu_imm(e, w, ALU_CMP, RCX, -1);
+        by_minus_one = x86_jcc(e, CC_E);
+    }
+    x86_push_rdx(e);
+    if (is_signed) {
+        x86_sign_extend_ax(e, w);
+    } else {
+        x86_alu_rr(e, false, ALU_XOR, RDX, RDX);
+    }
+    x86_f7_reg(e, w, is_signed ? F7_IDIV : F7_DIV, RCX);
+    if (remainder) {
+        x86_mov_rr(e, RAX, RDX);
+    }
+    x86_pop_rdx(e);
+    done = x86_jmp(e);
+    if (is_signed) {
+        /* x / -1 = -x (wrapping), x % -1 = 0 */
+        x86_patch(by_minus_one, e->p);
+        if (remainder) {
+            x86_alu_rr(e, false, ALU_XOR, RAX, RAX);
+        } else {
+            x86_f7_reg(e, w, F7_NEG, RAX);
+        }
+        minus_one_done = x86_jmp(e);
+    }
+    x86_patch(by_zero, e->p);
+    if (!remainder) {
+        x86_mov_imm(e, RAX, -1);
+    }
+    x86_patch(done, e->p);
+    if (minus_one_done) {
+        x86_patch(minus_one_done, e->p);
+    }
+    if (w32) {
+        x86_sext32(e, RAX);
+    }
+    x86_store_q(e, RAX, RDI, XREG(d->rd));
+}
+
 static void emit_branch(Block *b, const DecodedInsn *d, unsigned cc,
                         uint32_t off, uint32_t done)
 {
@@ -490,6 +567,15 @@ static EmitResult emit_insn(Block *b, const DecodedInsn *d, uint32_t off,
     case OP_SRAW: emit_shift(e, d, SH_SAR, true, true); break;
     case OP_MUL: emit_mul(e, d, false); break;
     case OP_MULW: emit_mul(e, d, true); break;
+    case OP_MULH: case OP_MULHSU: case OP_MULHU: emit_mul_high(e, d, op); break;
+    case OP_DIV: emit_div(e, d, true, false, false); break;
+    case OP_DIVU: emit_div(e, d, false, false, false); break;
+    case OP_REM: emit_div(e, d, true, true, false); break;
+    case OP_REMU: emit_div(e, d, false, true, false); break;
+    case OP_DIVW: emit_div(e, d, true, false, true); break;
+    case OP_DIVUW: emit_div(e, d, false, false, true); break;
+    case OP_REMW: emit_div(e, d, true, true, true); break;
+    case OP_REMUW: emit_div(e, d, false, true, true); break;
     case OP_AUIPC:
         emit_pc_plus(e, RAX, off, d->imm);
         x86_store_q(e, RAX, RDI, XREG(d->rd));

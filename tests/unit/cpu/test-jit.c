@@ -4,8 +4,8 @@
  * not, and must leave the same registers, memory, pc and instruction
  * count.  The programs loop long enough for their blocks to be translated
  * and mix in what translated code hands back to the interpreter: TLB
- * misses, misaligned and MMIO accesses, untranslated ops (division, the
- * high half of products), compressed instructions, stores into the page
+ * misses, misaligned and MMIO accesses, untranslated ops (CSRs),
+ * compressed instructions, stores into the page
  * being executed, and calls (direct and through a register) into
  * functions in other pages.  A second run stops every few instructions to
  * check that slices end on exactly the same instruction.
@@ -37,7 +37,7 @@ static uint32_t random_alu(GRand *r)
              b = reg(r), sh = g_rand_int_range(r, 0, 64),
              shw = g_rand_int_range(r, 0, 32);
 
-    switch (g_rand_int_range(r, 0, 34)) {
+    switch (g_rand_int_range(r, 0, 45)) {
     case 0: return e_addi(rd, a, imm12(r));
     case 1: return e_slti(rd, a, imm12(r));
     case 2: return e_sltiu(rd, a, imm12(r));
@@ -70,8 +70,19 @@ static uint32_t random_alu(GRand *r)
     case 29: return e_mulw(rd, a, b);
     case 30: return e_lui(rd, g_rand_int(r) >> 12);
     case 31: return e_auipc(rd, g_rand_int(r) >> 12);
-    case 32: return e_mulhu(rd, a, b);          /* left to the interpreter */
-    default: return e_divw(rd, a, b);           /* likewise */
+    case 32: return e_mulh(rd, a, b);
+    case 33: return e_mulhsu(rd, a, b);
+    case 34: return e_mulhu(rd, a, b);
+    case 35: return e_div(rd, a, b);
+    case 36: return e_divu(rd, a, b);
+    case 37: return e_rem(rd, a, b);
+    case 38: return e_remu(rd, a, b);
+    case 39: return e_divw(rd, a, b);
+    case 40: return e_divuw(rd, a, b);
+    case 41: return e_remw(rd, a, b);
+    case 42: return e_remuw(rd, a, b);
+    case 43: return e_csrrs(rd, 0x340, 0);     /* mscratch: left to the */
+    default: return e_csrrw(0, 0x340, a);      /* interpreter */
     }
 }
 
@@ -144,8 +155,14 @@ static void write_program(TestMachine *tm, guint32 seed, unsigned length)
 
     write_functions(tm, r);
     tm_org(tm, RAM_BASE);
+    /* edge values too, for division and the high half of products */
+    static const uint64_t special[] = {
+        0, 1, UINT64_MAX, 1ull << 63, 0xffffffff80000000ull, 0x7fffffff,
+        0xffffffff, 3 };
     for (unsigned i = 5; i < 5 + REGS; i++) {
-        emit_li(tm, i, ((uint64_t)g_rand_int(r) << 32) | g_rand_int(r));
+        emit_li(tm, i, g_rand_int_range(r, 0, 3) == 0
+                       ? special[g_rand_int_range(r, 0, G_N_ELEMENTS(special))]
+                       : ((uint64_t)g_rand_int(r) << 32) | g_rand_int(r));
     }
     emit_li(tm, 20, DATA);
     emit_li(tm, 21, ITERATIONS);

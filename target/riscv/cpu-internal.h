@@ -13,6 +13,10 @@
  *   goes to a free list and is only reused when a fetch window is refilled,
  *   which is an instruction boundary, so the instruction being executed
  *   stays readable even if it invalidated its own page.
+ * - Likewise translated blocks (jit.c): the code buffer is only written
+ *   when a block is translated, at a block entry, so the interpreter may
+ *   run a block's saved instruction (JitBlock.orig) across calls that drop
+ *   all translations.
  */
 #ifndef TARGET_RISCV_CPU_INTERNAL_H
 #define TARGET_RISCV_CPU_INTERNAL_H

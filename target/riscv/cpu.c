@@ -9,6 +9,8 @@
  * limit, all in locals; jumps and taken branches check the pc's page
  * against the fetch window.  Loads and stores hit the software TLB inline;
  * everything else (MMIO, page walks, traps, CSRs, FP, AMOs) is out of line.
+ * Jump targets count how often they are entered; at JIT_HOT the block
+ * there is translated (jit.c) and its entry runs as OP_JIT.
  *
  * Interrupts are only checked where they can become pending-and-enabled:
  * at slice start, after CSR writes and xRET (which go back to `outer`) and

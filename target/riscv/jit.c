@@ -339,18 +339,28 @@ static void emit_store(Block *b, const DecodedInsn *d, unsigned op,
     x86_op_mem(e, size == 8, size == 1 ? 0x88 : 0x89, RCX, RAX, 0);
 }
 
-/* rd = rs1 OP imm, 64-bit */
-static void emit_alu_imm(X86Buf *e, const DecodedInsn *d, unsigned alu)
+/* rd = rax; W forms: its low 32 bits, sign-extended */
+static void emit_set_rd(X86Buf *e, const DecodedInsn *d, bool w32)
+{
+    if (w32) {
+        x86_sext32(e, RAX);
+    }
+    x86_store_q(e, RAX, RDI, XREG(d->rd));
+}
+
+/* rd = rs1 OP imm; W: on the low 32 bits (ADDIW) */
+static void emit_alu_imm(X86Buf *e, const DecodedInsn *d, unsigned alu,
+                         bool w32)
 {
     if (d->rs1 == 0 && alu == ALU_ADD) {
         x86_mov_imm(e, RAX, d->imm);        /* li / lui */
     } else {
         x86_load_q(e, RAX, RDI, XREG(d->rs1));
         if (d->imm || alu == ALU_AND) {
-            x86_alu_imm(e, true, alu, RAX, d->imm);
+            x86_alu_imm(e, !w32, alu, RAX, d->imm);
         }
     }
-    x86_store_q(e, RAX, RDI, XREG(d->rd));
+    emit_set_rd(e, d, w32);
 }
 
 /* rd = rs1 OP rs2; W: on the low 32 bits, the result sign-extended */
@@ -359,10 +369,7 @@ static void emit_alu_reg(X86Buf *e, const DecodedInsn *d, unsigned alu,
 {
     x86_load_q(e, RAX, RDI, XREG(d->rs1));
     x86_alu_mem(e, !w32, alu, RAX, RDI, XREG(d->rs2));
-    if (w32) {
-        x86_sext32(e, RAX);
-    }
-    x86_store_q(e, RAX, RDI, XREG(d->rd));
+    emit_set_rd(e, d, w32);
 }
 
 /* rd = rs1 < (rs2 or imm), signed (CC_L) or unsigned (CC_B) */
@@ -376,7 +383,7 @@ static void emit_set_less(X86Buf *e, const DecodedInsn *d, unsigned cc,
         x86_alu_mem(e, true, ALU_CMP, RAX, RDI, XREG(d->rs2));
     }
     x86_setcc_zx(e, cc, RAX);
-    x86_store_q(e, RAX, RDI, XREG(d->rd));
+    emit_set_rd(e, d, false);
 }
 
 /* rd = rs1 shifted by imm or by rs2 (count < 0); W forms on 32 bits */
@@ -388,30 +395,14 @@ static void emit_shift(X86Buf *e, const DecodedInsn *d, unsigned sh,
     }
     x86_load_q(e, RAX, RDI, XREG(d->rs1));
     x86_shift(e, !w32, sh, RAX, by_reg ? -1 : d->imm);
-    if (w32) {
-        x86_sext32(e, RAX);
-    }
-    x86_store_q(e, RAX, RDI, XREG(d->rd));
-}
-
-static void emit_addiw(X86Buf *e, const DecodedInsn *d)
-{
-    x86_load_q(e, RAX, RDI, XREG(d->rs1));
-    if (d->imm) {
-        x86_alu_imm(e, false, ALU_ADD, RAX, d->imm);
-    }
-    x86_sext32(e, RAX);
-    x86_store_q(e, RAX, RDI, XREG(d->rd));
+    emit_set_rd(e, d, w32);
 }
 
 static void emit_mul(X86Buf *e, const DecodedInsn *d, bool w32)
 {
     x86_load_q(e, RAX, RDI, XREG(d->rs1));
     x86_op_mem(e, true, 0x0faf, RAX, RDI, XREG(d->rs2));    /* imul */
-    if (w32) {
-        x86_sext32(e, RAX);
-    }
-    x86_store_q(e, RAX, RDI, XREG(d->rd));
+    emit_set_rd(e, d, w32);
 }
 
 /*
@@ -432,7 +423,7 @@ static void emit_mul_high(X86Buf *e, const DecodedInsn *d, unsigned op)
     }
     x86_mov_rr(e, RAX, RDX);
     x86_pop_rdx(e);
-    x86_store_q(e, RAX, RDI, XREG(d->rd));
+    emit_set_rd(e, d, false);
 }
 
 /*
@@ -485,10 +476,7 @@ static void emit_div(X86Buf *e, const DecodedInsn *d, bool is_signed,
     if (minus_one_done) {
         x86_patch(minus_one_done, e->p);
     }
-    if (w32) {
-        x86_sext32(e, RAX);
-    }
-    x86_store_q(e, RAX, RDI, XREG(d->rd));
+    emit_set_rd(e, d, w32);
 }
 
 static void emit_branch(Block *b, const DecodedInsn *d, unsigned cc,
@@ -509,7 +497,7 @@ static void emit_jal(Block *b, const DecodedInsn *d, uint32_t off,
                      uint32_t done)
 {
     emit_pc_plus(&b->e, RAX, off + d->len, 0);
-    x86_store_q(&b->e, RAX, RDI, XREG(d->rd));
+    emit_set_rd(&b->e, d, false);
     emit_exit_to(b, off, d->imm, done);
 }
 
@@ -537,16 +525,16 @@ static EmitResult emit_insn(Block *b, const DecodedInsn *d, uint32_t off,
     unsigned op = d->op >= OP_COUNT ? d->op - OP_COUNT : d->op;
 
     switch (op) {
-    case OP_ADDI: emit_alu_imm(e, d, ALU_ADD); break;
-    case OP_XORI: emit_alu_imm(e, d, ALU_XOR); break;
-    case OP_ORI: emit_alu_imm(e, d, ALU_OR); break;
-    case OP_ANDI: emit_alu_imm(e, d, ALU_AND); break;
+    case OP_ADDI: emit_alu_imm(e, d, ALU_ADD, false); break;
+    case OP_XORI: emit_alu_imm(e, d, ALU_XOR, false); break;
+    case OP_ORI: emit_alu_imm(e, d, ALU_OR, false); break;
+    case OP_ANDI: emit_alu_imm(e, d, ALU_AND, false); break;
     case OP_SLTI: emit_set_less(e, d, CC_L, true); break;
     case OP_SLTIU: emit_set_less(e, d, CC_B, true); break;
     case OP_SLLI: emit_shift(e, d, SH_SHL, false, false); break;
     case OP_SRLI: emit_shift(e, d, SH_SHR, false, false); break;
     case OP_SRAI: emit_shift(e, d, SH_SAR, false, false); break;
-    case OP_ADDIW: emit_addiw(e, d); break;
+    case OP_ADDIW: emit_alu_imm(e, d, ALU_ADD, true); break;
     case OP_SLLIW: emit_shift(e, d, SH_SHL, true, false); break;
     case OP_SRLIW: emit_shift(e, d, SH_SHR, true, false); break;
     case OP_SRAIW: emit_shift(e, d, SH_SAR, true, false); break;
@@ -578,7 +566,7 @@ static EmitResult emit_insn(Block *b, const DecodedInsn *d, uint32_t off,
     case OP_REMUW: emit_div(e, d, false, true, true); break;
     case OP_AUIPC:
         emit_pc_plus(e, RAX, off, d->imm);
-        x86_store_q(e, RAX, RDI, XREG(d->rd));
+        emit_set_rd(e, d, false);
         break;
     case OP_LB: case OP_LH: case OP_LW: case OP_LD:
     case OP_LBU: case OP_LHU: case OP_LWU:

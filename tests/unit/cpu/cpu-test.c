@@ -132,6 +132,47 @@ void tm_write64(TestMachine *tm, uint64_t paddr, uint64_t v)
     memcpy(tm->ram + (paddr - RAM_BASE), &v, 8);
 }
 
+char *tm_difference(TestMachine *a, TestMachine *b)
+{
+    static const unsigned csrs[] = {
+        CSR_MSTATUS, CSR_MSCRATCH, CSR_MEPC, CSR_MCAUSE, CSR_MTVAL };
+
+    for (unsigned i = 1; i < 32; i++) {
+        if (tm_x(a, i) != tm_x(b, i)) {
+            return g_strdup_printf("x%u: %#" G_GINT64_MODIFIER "x vs %#"
+                                   G_GINT64_MODIFIER "x", i, tm_x(a, i),
+                                   tm_x(b, i));
+        }
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(csrs); i++) {
+        if (tm_csr(a, csrs[i]) != tm_csr(b, csrs[i])) {
+            return g_strdup_printf("csr %#x: %#" G_GINT64_MODIFIER "x vs %#"
+                                   G_GINT64_MODIFIER "x", csrs[i],
+                                   tm_csr(a, csrs[i]), tm_csr(b, csrs[i]));
+        }
+    }
+    if (riscv_cpu_get_pc(a->cpu) != riscv_cpu_get_pc(b->cpu)) {
+        return g_strdup_printf("pc: %#" G_GINT64_MODIFIER "x vs %#"
+                               G_GINT64_MODIFIER "x", riscv_cpu_get_pc(a->cpu),
+                               riscv_cpu_get_pc(b->cpu));
+    }
+    if (riscv_cpu_get_priv(a->cpu) != riscv_cpu_get_priv(b->cpu)) {
+        return g_strdup("privilege level");
+    }
+    if (riscv_cpu_get_icount(a->cpu) != riscv_cpu_get_icount(b->cpu)) {
+        return g_strdup_printf("instruction count: %" G_GUINT64_FORMAT " vs %"
+                               G_GUINT64_FORMAT, riscv_cpu_get_icount(a->cpu),
+                               riscv_cpu_get_icount(b->cpu));
+    }
+    if (memcmp(a->ram, b->ram, RAM_SIZE) != 0) {
+        return g_strdup("RAM");
+    }
+    if (memcmp(a->mmio, b->mmio, sizeof(a->mmio)) != 0) {
+        return g_strdup("device registers");
+    }
+    return NULL;
+}
+
 void tm_org(TestMachine *tm, uint64_t addr)
 {
     tm->pc = addr;

@@ -44,6 +44,12 @@ uint64_t tm_csr(TestMachine *tm, unsigned csr);
 uint64_t tm_read64(TestMachine *tm, uint64_t paddr);
 void tm_write64(TestMachine *tm, uint64_t paddr, uint64_t v);
 uint32_t tm_read32(TestMachine *tm, uint64_t paddr);
+/*
+ * The first way A and B differ, as text to g_free(), or NULL when they are
+ * in the same state: integer registers, pc, privilege, instruction count,
+ * the M-mode trap CSRs, RAM and the scratch device.
+ */
+char *tm_difference(TestMachine *a, TestMachine *b);
 
 void tm_org(TestMachine *tm, uint64_t addr);
 void emit(TestMachine *tm, uint32_t insn);

@@ -231,3 +231,11 @@ void emit_exit(TestMachine *tm)
     emit(tm, e_lui(31, EXIT_ADDR >> 12));
     emit(tm, e_sw(0, 31, 0));
 }
+
+void tm_exit_on_trap(TestMachine *tm)
+{
+    tm_org(tm, TRAP_VEC);
+    emit_exit(tm);
+    riscv_cpu_csr_write(tm->cpu, CSR_MTVEC, TRAP_VEC);
+    tm_org(tm, RAM_BASE);
+}

@@ -19,6 +19,7 @@
 #define ROM_SIZE 0x1000
 #define MMIO_BASE 0x10000000ull     /* 256 bytes of scratch registers */
 #define EXIT_ADDR 0x100000ull       /* any write: request exit */
+#define TRAP_VEC (RAM_BASE + 0x400)  /* see tm_exit_on_trap() */
 
 typedef struct TestMachine {
     RISCVBus *bus;
@@ -56,6 +57,8 @@ void emit(TestMachine *tm, uint32_t insn);
 void emit16(TestMachine *tm, uint16_t insn);
 void emit_li(TestMachine *tm, unsigned rd, uint64_t v);
 void emit_exit(TestMachine *tm);
+/* M-mode traps go to TRAP_VEC, which exits; tm->pc is left at RAM_BASE */
+void tm_exit_on_trap(TestMachine *tm);
 
 /* ---- encoders ---- */
 static inline uint32_t enc_r(unsigned f7, unsigned rs2, unsigned rs1,

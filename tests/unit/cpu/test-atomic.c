@@ -4,17 +4,13 @@
  */
 #include "cpu-test.h"
 
-#define VEC (RAM_BASE + 0x400)
 #define BUF (RAM_BASE + 0x2000)
 
 static TestMachine *setup(void)
 {
     TestMachine *tm = tm_new();
 
-    tm_org(tm, VEC);
-    emit_exit(tm);
-    riscv_cpu_csr_write(tm->cpu, CSR_MTVEC, VEC);
-    tm_org(tm, RAM_BASE);
+    tm_exit_on_trap(tm);
     tm_set_x(tm, 1, BUF);
     return tm;
 }
@@ -62,7 +58,7 @@ static void test_sc_fails_after_trap(void)
     emit(tm, E_ECALL);
     emit(tm, e_amo(AMO_SC, 3, 3, 1, 2));
     emit_exit(tm);
-    tm_org(tm, VEC);                            /* skip ecall, return */
+    tm_org(tm, TRAP_VEC);                       /* skip ecall, return */
     emit(tm, e_csrrs(5, CSR_MEPC, 0));
     emit(tm, e_addi(5, 5, 4));
     emit(tm, e_csrrw(0, CSR_MEPC, 5));

@@ -12,7 +12,6 @@
 
 #include "cpu-test.h"
 
-#define VEC (RAM_BASE + 0x400)
 #define B(v) (0xffffffff00000000ull | (uint32_t)(v))  /* NaN-box */
 #define NX 0x01
 #define UF 0x02
@@ -55,11 +54,8 @@ static TestMachine *fp_machine(void)
 {
     TestMachine *tm = tm_new();
 
-    tm_org(tm, VEC);
-    emit_exit(tm);
-    riscv_cpu_csr_write(tm->cpu, CSR_MTVEC, VEC);
+    tm_exit_on_trap(tm);
     riscv_cpu_csr_write(tm->cpu, CSR_MSTATUS, 1ull << 13);   /* FS=Initial */
-    tm_org(tm, RAM_BASE);
     return tm;
 }
 

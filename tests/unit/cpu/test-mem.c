@@ -6,17 +6,13 @@
 
 #include "cpu-test.h"
 
-#define VEC (RAM_BASE + 0x400)
 #define BUF (RAM_BASE + 0x2000)
 
 static TestMachine *machine_with_trap_exit(void)
 {
     TestMachine *tm = tm_new();
 
-    tm_org(tm, VEC);
-    emit_exit(tm);
-    riscv_cpu_csr_write(tm->cpu, CSR_MTVEC, VEC);
-    tm_org(tm, RAM_BASE);
+    tm_exit_on_trap(tm);
     return tm;
 }
 

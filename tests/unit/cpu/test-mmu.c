@@ -10,7 +10,6 @@
 
 #include "cpu-test.h"
 
-#define VEC (RAM_BASE + 0x400)
 #define SVEC (RAM_BASE + 0x500)
 #define CODE (RAM_BASE + 0x1000)
 #define UCODE (RAM_BASE + 0x30000)
@@ -75,9 +74,7 @@ static Mmu *mmu_new(unsigned levels)
         map(m, CODE + off, CODE + off, PTE_RWX, 0);
         map(m, UCODE + off, UCODE + off, PTE_RWX | PTE_U, 0);
     }
-    tm_org(tm, VEC);
-    emit_exit(tm);
-    riscv_cpu_csr_write(tm->cpu, CSR_MTVEC, VEC);
+    tm_exit_on_trap(tm);
     riscv_cpu_csr_write(tm->cpu, CSR_SATP,
                         (levels == 3 ? 8ull : 9ull) << 60 | ROOT >> 12);
     tm_org(tm, CODE);

@@ -7,7 +7,6 @@
 
 #include "cpu-test.h"
 
-#define VEC (RAM_BASE + 0x400)      /* M handler: exit */
 #define SVEC (RAM_BASE + 0x500)     /* S handler: exit */
 #define USER (RAM_BASE + 0x800)
 #define INT_M(n) (RISCV_CAUSE_INTERRUPT | (n))
@@ -16,11 +15,9 @@ static TestMachine *setup(void)
 {
     TestMachine *tm = tm_new();
 
-    tm_org(tm, VEC);
-    emit_exit(tm);
+    tm_exit_on_trap(tm);
     tm_org(tm, SVEC);
     emit_exit(tm);
-    riscv_cpu_csr_write(tm->cpu, CSR_MTVEC, VEC);
     riscv_cpu_csr_write(tm->cpu, CSR_STVEC, SVEC);
     tm_org(tm, RAM_BASE);
     return tm;
@@ -210,7 +207,7 @@ static void test_ecall_mret(void)
     emit(tm, e_addi(11, 0, 9));
     emit_exit(tm);
     /* M handler: record, skip the ecall, return */
-    tm_org(tm, VEC);
+    tm_org(tm, TRAP_VEC);
     emit(tm, e_csrrs(20, CSR_MCAUSE, 0));
     emit(tm, e_csrrs(21, CSR_MEPC, 0));
     emit(tm, e_csrrs(22, CSR_MSTATUS, 0));

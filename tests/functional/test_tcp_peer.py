@@ -47,11 +47,12 @@ def test_check_finds_the_first_wrong_byte(bad):
     assert check.count == len(data)
 
 
-def serve_and_send(payload, rx=0):
-    """Runs `tcp_peer.py serve` on loopback, sends PAYLOAD as the guest
-    would; returns (the reply line, the peer's `served` JSON)."""
+def exchange(payload, rx=0, serve_args=()):
+    """Runs `tcp_peer.py serve` on loopback and talks to it as a guest
+    would: asks for RX bytes, then sends PAYLOAD.  Returns (the bytes it
+    received, the reply line, the peer's `served` JSON)."""
     proc = subprocess.Popen([sys.executable, str(TCP_PEER), "serve", "--bind",
-                             "127.0.0.1", "--timeout", "30"],
+                             "127.0.0.1", "--timeout", "30", *serve_args],
                             stdout=subprocess.PIPE, text=True)
     try:
         port = json.loads(proc.stdout.readline())["port"]
@@ -66,11 +67,11 @@ def serve_and_send(payload, rx=0):
         out, _ = proc.communicate(timeout=30)
     finally:
         proc.kill()
-    return reply, json.loads(out.splitlines()[-1])
+    return got, reply, json.loads(out.splitlines()[-1])
 
 
 def test_peer_confirms_intact_data():
-    reply, served = serve_and_send(tcp_peer.pattern(0, 1 << 20))
+    _, reply, served = exchange(tcp_peer.pattern(0, 1 << 20))
     assert reply == f"QBTCP got={1 << 20} intact=yes"
     assert served["received_intact"] and served["first_bad"] is None
 
@@ -78,27 +79,13 @@ def test_peer_confirms_intact_data():
 def test_peer_reports_a_flipped_byte():
     data = bytearray(tcp_peer.pattern(0, 1 << 20))
     data[777777] ^= 0xFF
-    reply, served = serve_and_send(bytes(data))
+    _, reply, served = exchange(bytes(data))
     assert reply == f"QBTCP got={1 << 20} intact=no"
     assert not served["received_intact"] and served["first_bad"] == 777777
 
 
 def test_peer_corrupt_option_flips_what_it_sends():
-    proc = subprocess.Popen([sys.executable, str(TCP_PEER), "serve", "--bind",
-                             "127.0.0.1", "--timeout", "30", "--corrupt",
-                             "5000"], stdout=subprocess.PIPE, text=True)
-    try:
-        port = json.loads(proc.stdout.readline())["port"]
-        with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-            s.sendall(b"QBTCP rx=10000 tx=0\n")
-            got = b""
-            while len(got) < 10000:
-                got += s.recv(65536)
-            s.shutdown(socket.SHUT_WR)
-            s.makefile().readline()
-        proc.communicate(timeout=30)
-    finally:
-        proc.kill()
+    got, _, _ = exchange(b"", rx=10000, serve_args=["--corrupt", "5000"])
     check = tcp_peer.PatternCheck()
     check.feed(got)
     assert check.first_bad == 5000

@@ -6,20 +6,19 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "qemu/gerror.h"
+#include "qapi/error.h"
 #include "chardev/char.h"
 
 static const char *const file_options[] = { "path", "append", NULL };
 
-static bool file_open(Chardev *chr, ChardevOptions *opts, GError **errp)
+static bool file_open(Chardev *chr, ChardevOptions *opts, Error **errp)
 {
     const char *path = qemu_chr_opt(opts, "path");
     bool append;
     int fd;
 
     if (!path) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "chardev: file: no filename given");
+        error_setg(errp, "chardev: file: no filename given");
         return false;
     }
     if (!qemu_chr_opt_bool(opts, "append", false, &append, errp)) {
@@ -28,8 +27,7 @@ static bool file_open(Chardev *chr, ChardevOptions *opts, GError **errp)
     fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
               (append ? O_APPEND : O_TRUNC), 0666);
     if (fd < 0) {
-        g_set_error(errp, G_FILE_ERROR, g_file_error_from_errno(errno),
-                    "Could not open '%s': %s", path, g_strerror(errno));
+        error_setg(errp, "Could not open '%s': %s", path, g_strerror(errno));
         return false;
     }
     qemu_chr_fd_set_fds(chr, -1, fd);

@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "qemu/gerror.h"
+#include "qapi/error.h"
 #include "chardev/char.h"
 
 #define MUX_MAX 4
@@ -182,13 +182,12 @@ static void mux_update_read_handler(Chardev *chr)
     qemu_chr_fe_accept_input(&m->base_be);
 }
 
-static bool mux_attach(Chardev *chr, CharBackend *be, GError **errp)
+static bool mux_attach(Chardev *chr, CharBackend *be, Error **errp)
 {
     MuxChardev *m = (MuxChardev *)chr;
 
     if (m->fe_count >= MUX_MAX) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "Too many uses of multiplexed chardev '%s' (maximum is "
+        error_setg(errp, "Too many uses of multiplexed chardev '%s' (maximum is "
                     "%d)", chr->label, MUX_MAX);
         return false;
     }
@@ -238,7 +237,7 @@ const ChardevClass char_mux_class = {
     .chr_close = mux_close,
 };
 
-Chardev *qemu_chr_mux_new(const char *label, Chardev *base, GError **errp)
+Chardev *qemu_chr_mux_new(const char *label, Chardev *base, Error **errp)
 {
     MuxChardev *m = g_new0(MuxChardev, 1);
 

@@ -3,7 +3,7 @@
  */
 #include "chardev/char.h"
 
-static bool null_open(Chardev *chr, ChardevOptions *opts, GError **errp)
+static bool null_open(Chardev *chr, ChardevOptions *opts, Error **errp)
 {
     chr->be_open = true;
     return true;

@@ -26,7 +26,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "qemu/gerror.h"
+#include "qapi/error.h"
 #include "qemu/main-loop.h"
 
 #define SOCKET_OUTBUF_LIMIT (16 * 1024 * 1024)
@@ -200,36 +200,33 @@ static void socket_accept_input(Chardev *chr)
     socket_update_handlers((SocketChardev *)chr);
 }
 
-static int listen_unix(const char *path, GError **errp)
+static int listen_unix(const char *path, Error **errp)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     int fd;
 
     if (strlen(path) >= sizeof(addr.sun_path)) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "UNIX socket path '%s' is too long", path);
+        error_setg(errp, "UNIX socket path '%s' is too long", path);
         return -1;
     }
     strcpy(addr.sun_path, path);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "Failed to create socket: %s", g_strerror(errno));
+        error_setg(errp, "Failed to create socket: %s", g_strerror(errno));
         return -1;
     }
     unlink(path);
     if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
         listen(fd, 1) < 0) {
         int e = errno;
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "Failed to bind socket to %s: %s", path, g_strerror(e));
+        error_setg(errp, "Failed to bind socket to %s: %s", path, g_strerror(e));
         close(fd);
         return -1;
     }
     return fd;
 }
 
-static int listen_tcp(const char *host, const char *port, GError **errp)
+static int listen_tcp(const char *host, const char *port, Error **errp)
 {
     struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
     struct addrinfo *res;
@@ -237,8 +234,7 @@ static int listen_tcp(const char *host, const char *port, GError **errp)
 
     rc = getaddrinfo(host && *host ? host : NULL, port, &hints, &res);
     if (rc != 0) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "address resolution failed for %s:%s: %s",
+        error_setg(errp, "address resolution failed for %s:%s: %s",
                     host ? host : "", port, gai_strerror(rc));
         return -1;
     }
@@ -247,21 +243,19 @@ static int listen_tcp(const char *host, const char *port, GError **errp)
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
         if (bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 1) < 0) {
             int e = errno;
-            g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                        "Failed to bind socket to %s:%s: %s",
+            error_setg(errp, "Failed to bind socket to %s:%s: %s",
                         host ? host : "", port, g_strerror(e));
             close(fd);
             fd = -1;
         }
     } else {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "Failed to create socket: %s", g_strerror(errno));
+        error_setg(errp, "Failed to create socket: %s", g_strerror(errno));
     }
     freeaddrinfo(res);
     return fd;
 }
 
-static bool socket_open(Chardev *chr, ChardevOptions *opts, GError **errp)
+static bool socket_open(Chardev *chr, ChardevOptions *opts, Error **errp)
 {
     SocketChardev *s = (SocketChardev *)chr;
     const char *path = qemu_chr_opt(opts, "path");
@@ -277,14 +271,12 @@ static bool socket_open(Chardev *chr, ChardevOptions *opts, GError **errp)
         return false;
     }
     if (!server) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "socket chardev '%s': only server=on is supported",
+        error_setg(errp, "socket chardev '%s': only server=on is supported",
                     chr->label);
         return false;
     }
     if (!!path == !!port) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "chardev: socket: exactly one of path= (unix) or port= "
+        error_setg(errp, "chardev: socket: exactly one of path= (unix) or port= "
                     "(tcp) is required");
         return false;
     }
@@ -295,9 +287,10 @@ static bool socket_open(Chardev *chr, ChardevOptions *opts, GError **errp)
     s->unix_path = g_strdup(path);
     if (wait) {
         /* QEMU's wait=on: start-up blocks until the first client. */
-        fprintf(stderr, "QEMU waiting for connection on: disconnected:%s%s%s%s,server=on\n",
-                path ? "unix:" : "tcp:", path ? path : (host ? host : ""),
-                path ? "" : ":", path ? "" : port);
+        info_report("QEMU waiting for connection on: disconnected:%s%s%s%s,"
+                    "server=on", path ? "unix:" : "tcp:",
+                    path ? path : (host ? host : ""), path ? "" : ":",
+                    path ? "" : port);
         int fd;
         do {
             fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);

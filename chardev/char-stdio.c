@@ -14,7 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "qemu/gerror.h"
+#include "qapi/error.h"
 #include "chardev/char.h"
 
 static const char *const stdio_options[] = { "signal", NULL };
@@ -79,13 +79,12 @@ static void stdio_set_raw(bool allow_signals)
     tcsetattr(STDIN_FILENO, TCSANOW, &tty);
 }
 
-static bool stdio_open(Chardev *chr, ChardevOptions *opts, GError **errp)
+static bool stdio_open(Chardev *chr, ChardevOptions *opts, Error **errp)
 {
     bool allow_signals;
 
     if (stdio_in_use) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "cannot use stdio by multiple character devices");
+        error_setg(errp, "cannot use stdio by multiple character devices");
         return false;
     }
     if (!qemu_chr_opt_bool(opts, "signal", true, &allow_signals, errp)) {

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <glib.h>
 
-#include "qemu/gerror.h"
+#include "qapi/error.h"
 #include "chardev/char.h"
 #include "chardev/char-socket.h"
 
@@ -40,7 +40,7 @@ const char *qemu_chr_opt(ChardevOptions *opts, const char *key)
 }
 
 bool qemu_chr_opt_bool(ChardevOptions *opts, const char *key, bool dflt,
-                       bool *out, GError **errp)
+                       bool *out, Error **errp)
 {
     const char *v = qemu_chr_opt(opts, key);
 
@@ -52,8 +52,7 @@ bool qemu_chr_opt_bool(ChardevOptions *opts, const char *key, bool dflt,
                !strcmp(v, "false")) {
         *out = false;
     } else {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "Parameter '%s' expects 'on' or 'off'", key);
+        error_setg(errp, "Parameter '%s' expects 'on' or 'off'", key);
         return false;
     }
     return true;
@@ -74,7 +73,7 @@ Chardev *qemu_chr_find(const char *label)
 }
 
 static bool check_options(const ChardevClass *cls, ChardevOptions *opts,
-                          GError **errp)
+                          Error **errp)
 {
     GHashTableIter it;
     gpointer key;
@@ -87,15 +86,14 @@ static bool check_options(const ChardevClass *cls, ChardevOptions *opts,
             known = !strcmp(key, cls->options[i]);
         }
         if (!known) {
-            g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                        "Invalid parameter '%s'", (const char *)key);
+            error_setg(errp, "Invalid parameter '%s'", (const char *)key);
             return false;
         }
     }
     return true;
 }
 
-Chardev *qemu_chr_new_from_opts(ChardevOptions *opts, GError **errp)
+Chardev *qemu_chr_new_from_opts(ChardevOptions *opts, Error **errp)
 {
     const char *backend = qemu_chr_opt(opts, "backend");
     const char *id = qemu_chr_opt(opts, "id");
@@ -103,19 +101,16 @@ Chardev *qemu_chr_new_from_opts(ChardevOptions *opts, GError **errp)
     Chardev *chr;
 
     if (!backend) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "chardev: \"%s\" missing backend", id ? id : "");
+        error_setg(errp, "chardev: \"%s\" missing backend", id ? id : "");
         return NULL;
     }
     cls = find_class(backend);
     if (!cls || cls == &char_mux_class) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "'%s' is not a valid char driver name", backend);
+        error_setg(errp, "'%s' is not a valid char driver name", backend);
         return NULL;
     }
     if (id && qemu_chr_find(id)) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "attempt to add duplicate property '%s' to object "
+        error_setg(errp, "attempt to add duplicate property '%s' to object "
                     "(type 'container')", id);
         return NULL;
     }
@@ -139,7 +134,7 @@ Chardev *qemu_chr_new_from_opts(ChardevOptions *opts, GError **errp)
 
 /* "unix:PATH[,k=v...]" or "tcp:[HOST]:PORT[,k=v...]" into socket options. */
 static bool parse_socket_address(const char *text, GHashTable *opts,
-                                 GError **errp)
+                                 Error **errp)
 {
     g_auto(GStrv) parts = g_strsplit(text, ",", -1);
     const char *address = strchr(parts[0], ':') + 1;
@@ -150,8 +145,7 @@ static bool parse_socket_address(const char *text, GHashTable *opts,
     } else {
         const char *colon = strrchr(address, ':');
         if (!colon || !colon[1]) {
-            g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                        "chardev: tcp: expected HOST:PORT in '%s'", text);
+            error_setg(errp, "chardev: tcp: expected HOST:PORT in '%s'", text);
             return false;
         }
         g_hash_table_insert(opts, "host", g_strndup(address, colon - address));
@@ -169,14 +163,12 @@ static bool parse_socket_address(const char *text, GHashTable *opts,
                 g_hash_table_insert(opts, "wait", g_strdup("off"));
                 continue;
             }
-            g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                        "chardev: socket: Invalid parameter '%s'", *kv);
+            error_setg(errp, "chardev: socket: Invalid parameter '%s'", *kv);
             return false;
         }
         *eq = '\0';
         if (strcmp(*kv, "server") && strcmp(*kv, "wait")) {
-            g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                        "chardev: socket: Invalid parameter '%s'", *kv);
+            error_setg(errp, "chardev: socket: Invalid parameter '%s'", *kv);
             return false;
         }
         g_hash_table_insert(opts, (char *)(strcmp(*kv, "server") ? "wait" : "server"),
@@ -185,7 +177,7 @@ static bool parse_socket_address(const char *text, GHashTable *opts,
     return true;
 }
 
-Chardev *qemu_chr_new(const char *label, const char *filename, GError **errp)
+Chardev *qemu_chr_new(const char *label, const char *filename, Error **errp)
 {
     g_autoptr(GHashTable) opts =
         g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
@@ -210,8 +202,7 @@ Chardev *qemu_chr_new(const char *label, const char *filename, GError **errp)
     } else if ((p = strchr(filename, ':')) && !strncmp(filename, "file", 4) &&
                p == filename + 4) {
         if (!p[1]) {
-            g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                        "chardev: file: no filename given");
+            error_setg(errp, "chardev: file: no filename given");
             return NULL;
         }
         g_hash_table_insert(opts, "backend", g_strdup("file"));
@@ -222,8 +213,7 @@ Chardev *qemu_chr_new(const char *label, const char *filename, GError **errp)
             return NULL;
         }
     } else {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "'%s' is not a valid char driver", filename);
+        error_setg(errp, "'%s' is not a valid char driver", filename);
         return NULL;
     }
     base_label = mux ? g_strdup_printf("%s-base", label) : g_strdup(label);
@@ -274,7 +264,7 @@ bool qemu_chr_is_mux(const Chardev *chr)
 
 /* ---- front-end ---- */
 
-bool qemu_chr_fe_init(CharBackend *be, Chardev *chr, GError **errp)
+bool qemu_chr_fe_init(CharBackend *be, Chardev *chr, Error **errp)
 {
     memset(be, 0, sizeof(*be));
     if (!chr) {
@@ -285,8 +275,7 @@ bool qemu_chr_fe_init(CharBackend *be, Chardev *chr, GError **errp)
             return false;
         }
     } else if (chr->be) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "Device '%s' is in use", chr->label);
+        error_setg(errp, "Device '%s' is in use", chr->label);
         return false;
     } else {
         chr->be = be;

@@ -108,7 +108,7 @@ static void hmp_event(void *opaque, QEMUChrEvent event)
     hmp_prompt(c);
 }
 
-bool monitor_init_hmp_console(Chardev *mux, GError **errp)
+bool monitor_init_hmp_console(Chardev *mux, Error **errp)
 {
     HmpConsole *c = g_new0(HmpConsole, 1);
 

@@ -67,7 +67,7 @@ static void mon_chr_event(void *opaque, QEMUChrEvent event)
     }
 }
 
-bool monitor_init_qmp_chardev(Chardev *chr, GError **errp)
+bool monitor_init_qmp_chardev(Chardev *chr, Error **errp)
 {
     MonitorChardev *m = g_new0(MonitorChardev, 1);
 

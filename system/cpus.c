@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <glib.h>
 
+#include "qapi/error.h"
 #include "qemu/log.h"
 #include "system/cpus.h"
 #include "system/runstate.h"
@@ -98,13 +99,12 @@ static void report_storm(RISCVCPU *cpu)
     riscv_cpu_csr_read(cpu, in_s ? 0x142 : 0x342, &cause);
     riscv_cpu_csr_read(cpu, in_s ? 0x141 : 0x341, &epc);
     riscv_cpu_csr_read(cpu, in_s ? 0x143 : 0x343, &tval);
-    fprintf(stderr, "qemu-system-riscv64: hart %u: guest stuck in an "
-            "exception loop: cause %" G_GUINT64_FORMAT " (%s) at pc 0x%016"
-            G_GINT64_MODIFIER "x, tval 0x%" G_GINT64_MODIFIER "x, "
-            "%" G_GUINT64_FORMAT " times in a row; trap handler at pc 0x%016"
-            G_GINT64_MODIFIER "x\n",
-            riscv_cpu_get_hartid(cpu), cause, exception_name(cause), epc,
-            tval, riscv_cpu_get_storm_count(cpu), riscv_cpu_get_pc(cpu));
+    error_report("hart %u: guest stuck in an exception loop: cause %"
+                 G_GUINT64_FORMAT " (%s) at pc 0x%016" G_GINT64_MODIFIER "x, "
+                 "tval 0x%" G_GINT64_MODIFIER "x, %" G_GUINT64_FORMAT " times "
+                 "in a row; trap handler at pc 0x%016" G_GINT64_MODIFIER "x",
+                 riscv_cpu_get_hartid(cpu), cause, exception_name(cause), epc,
+                 tval, riscv_cpu_get_storm_count(cpu), riscv_cpu_get_pc(cpu));
     qemu_system_shutdown_request_status(VM_SHUTDOWN_CAUSE_HOST_ERROR, 1);
 }
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <glib.h>
 
+#include "qapi/error.h"
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
 #include "system/cpus.h"
@@ -246,11 +247,10 @@ bool main_loop_should_exit(int *status)
         shutdown_requested = VM_SHUTDOWN_CAUSE_NONE;
         if (killed_signal) {
             if (killed_pid) {
-                fprintf(stderr, "qemu-system-riscv64: terminating on signal "
-                        "%d from pid %ld\n", killed_signal, (long)killed_pid);
+                error_report("terminating on signal %d from pid %ld",
+                             killed_signal, (long)killed_pid);
             } else {
-                fprintf(stderr, "qemu-system-riscv64: terminating on signal "
-                        "%d\n", killed_signal);
+                error_report("terminating on signal %d", killed_signal);
             }
         }
         if (no_shutdown && cause_is_guest(cause)) {

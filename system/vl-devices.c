@@ -21,41 +21,30 @@
 #include "qapi/json-visitor.h"
 #include "qapi/qapi-visit.h"
 #include "qapi/visitor.h"
-#include "qemu/gerror.h"
+#include "qapi/error.h"
 #include "system/runstate.h"
 #include "system/vl.h"
 #include "system/vl-devices.h"
 #include "util/keyval.h"
 
-/* QAPI errors become the command line's GErrors (same message). */
-static bool from_error(Error *err, GError **errp)
-{
-    g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED, "%s",
-                error_get_pretty(err));
-    error_free(err);
-    return false;
-}
-
 /* keyval text -> string table (for -chardev, -device's helpers). */
 static GHashTable *parse_string_opts(const char *text, const char *implied,
-                                     bool *help, GError **errp)
+                                     bool *help, Error **errp)
 {
-    Error *err = NULL;
-    JsonNode *args = keyval_parse(text, implied, help, &err);
+    JsonNode *args = keyval_parse(text, implied, help, errp);
     GHashTable *opts;
     JsonObjectIter iter;
     const char *key;
     JsonNode *value;
 
     if (!args) {
-        from_error(err, errp);
         return NULL;
     }
     opts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     json_object_iter_init(&iter, json_node_get_object(args));
     while (json_object_iter_next(&iter, &key, &value)) {
         if (!JSON_NODE_HOLDS_VALUE(value)) {
-            qemu_error_fail(errp, "Parameter '%s' expects a scalar value", key);
+            error_setg(errp, "Parameter '%s' expects a scalar value", key);
             g_hash_table_unref(opts);
             json_node_unref(args);
             return NULL;
@@ -78,7 +67,7 @@ typedef struct NicRequest {
 
 static const char *const nic_models[] = { "virtio-net-pci", NULL };
 
-static bool nic_model_check(const char *model, bool *exit_now, GError **errp)
+static bool nic_model_check(const char *model, bool *exit_now, Error **errp)
 {
     if (!strcmp(model, "help")) {
         printf("Available NIC models:\n");
@@ -91,16 +80,16 @@ static bool nic_model_check(const char *model, bool *exit_now, GError **errp)
     if (!strcmp(model, "virtio") || !strcmp(model, "virtio-net-pci")) {
         return true;
     }
-    return qemu_error_fail(errp, "Unsupported NIC model: %s", model);
+    error_setg(errp, "Unsupported NIC model: %s", model);
+    return false;
 }
 
-static bool create_nic(void *opaque, GError **errp)
+static bool create_nic(void *opaque, Error **errp)
 {
     NicRequest *nic = opaque;
     g_autoptr(GHashTable) opts =
         g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     NetClientState *port = NULL;
-    Error *err = NULL;
 
     g_hash_table_insert(opts, "driver", g_strdup("virtio-net-pci"));
     if (nic->id) {
@@ -115,18 +104,18 @@ static bool create_nic(void *opaque, GError **errp)
         port = net_hub_add_port(0, NULL, NULL);
         g_hash_table_insert(opts, "netdev", g_strdup(port->name));
     }
-    if (!qdev_device_add(opts, false, &err)) {
+    if (!qdev_device_add(opts, false, errp)) {
         if (port) {
             qemu_del_net_client(port);
         }
-        return from_error(err, errp);
+        return false;
     }
     return true;
 }
 
 /* Takes "model", "macaddr"/"mac", "id", "name", "netdev" out of OPTS. */
 static NicRequest *nic_request(GHashTable *opts, const char *mac_key,
-                               bool *exit_now, GError **errp)
+                               bool *exit_now, Error **errp)
 {
     NicRequest *nic = g_new0(NicRequest, 1);
     const char *model = g_hash_table_lookup(opts, "model");
@@ -149,38 +138,32 @@ typedef struct NetdevRequest {
     bool is_netdev;
 } NetdevRequest;
 
-static bool create_netdev(void *opaque, GError **errp)
+static bool create_netdev(void *opaque, Error **errp)
 {
     NetdevRequest *req = opaque;
-    Error *err = NULL;
     bool exit_now;
 
-    if (!net_client_parse(req->text, req->is_netdev, &exit_now, &err)) {
-        return from_error(err, errp);
-    }
-    return true;
+    return net_client_parse(req->text, req->is_netdev, &exit_now, errp);
 }
 
 /* Parses TEXT now (so a typo fails before anything is built). */
 static bool netdev_check(const char *text, bool is_netdev, bool *exit_now,
-                         GError **errp)
+                         Error **errp)
 {
-    Error *err = NULL;
     bool help = false;
-    g_autoptr(Netdev) netdev = net_parse_netdev(text, is_netdev, &help, &err);
+    g_autoptr(Netdev) netdev = net_parse_netdev(text, is_netdev, &help, errp);
 
     if (help) {
         bool unused;
         *exit_now = true;
-        return net_client_parse(text, is_netdev, &unused, &err) ||
-               from_error(err, errp);
+        return net_client_parse(text, is_netdev, &unused, errp);
     }
-    return netdev ? true : from_error(err, errp);
+    return netdev != NULL;
 }
 
 static bool exit_requested;
 
-static bool opt_netdev(const char *arg, const char *loc, GError **errp)
+static bool opt_netdev(const char *arg, const char *loc, Error **errp)
 {
     NetdevRequest *req;
 
@@ -194,7 +177,7 @@ static bool opt_netdev(const char *arg, const char *loc, GError **errp)
     return true;
 }
 
-static bool opt_net(const char *arg, const char *loc, GError **errp)
+static bool opt_net(const char *arg, const char *loc, Error **errp)
 {
     bool help = false;
     g_autoptr(GHashTable) opts = parse_string_opts(arg, "type", &help, errp);
@@ -221,7 +204,8 @@ static bool opt_net(const char *arg, const char *loc, GError **errp)
             if (strcmp(key, "type") && strcmp(key, "model") &&
                 strcmp(key, "macaddr") && strcmp(key, "id") &&
                 strcmp(key, "name") && strcmp(key, "netdev")) {
-                return qemu_error_fail(errp, "Invalid parameter '%s'", (char *)key);
+                error_setg(errp, "Invalid parameter '%s'", (char *)key);
+                return false;
             }
         }
         vl_add_init_hook(VL_PHASE_AFTER_MACHINE, create_nic, nic, loc);
@@ -247,7 +231,7 @@ static bool opt_net(const char *arg, const char *loc, GError **errp)
  * -nic TYPE[,model=M][,mac=MAC][,backend options]: a netdev named
  * __org.qemu.nicN and a NIC on it, as QEMU does.  "-nic none": no NIC.
  */
-static bool opt_nic(const char *arg, const char *loc, GError **errp)
+static bool opt_nic(const char *arg, const char *loc, Error **errp)
 {
     static unsigned nic_count;
     bool help = false;
@@ -314,18 +298,14 @@ static bool opt_nic(const char *arg, const char *loc, GError **errp)
 
 /* ---- -device ---- */
 
-static bool create_device(void *opaque, GError **errp)
+static bool create_device(void *opaque, Error **errp)
 {
-    Error *err = NULL;
     bool exit_now;
 
-    if (!qdev_device_add_cli(opaque, &exit_now, &err)) {
-        return from_error(err, errp);
-    }
-    return true;
+    return qdev_device_add_cli(opaque, &exit_now, errp);
 }
 
-static bool opt_device(const char *arg, const char *loc, GError **errp)
+static bool opt_device(const char *arg, const char *loc, Error **errp)
 {
     bool help = false;
     g_autoptr(GHashTable) opts = parse_string_opts(arg, "driver", &help, errp);
@@ -334,10 +314,9 @@ static bool opt_device(const char *arg, const char *loc, GError **errp)
         return false;
     }
     if (help) {
-        Error *err = NULL;
         bool exit_now;
         exit_requested = true;
-        return qdev_device_add_cli(arg, &exit_now, &err) || from_error(err, errp);
+        return qdev_device_add_cli(arg, &exit_now, errp);
     }
     vl_add_init_hook(VL_PHASE_AFTER_MACHINE, create_device, g_strdup(arg), loc);
     return true;
@@ -345,14 +324,14 @@ static bool opt_device(const char *arg, const char *loc, GError **errp)
 
 /* ---- -chardev, -mon, -qmp ---- */
 
-static bool create_chardev(void *opaque, GError **errp)
+static bool create_chardev(void *opaque, Error **errp)
 {
     GHashTable *opts = opaque;
 
     return qemu_chr_new_from_opts(opts, errp) != NULL;
 }
 
-static bool opt_chardev(const char *arg, const char *loc, GError **errp)
+static bool opt_chardev(const char *arg, const char *loc, Error **errp)
 {
     bool help = false;
     GHashTable *opts = parse_string_opts(arg, "backend", &help, errp);
@@ -368,24 +347,26 @@ static bool opt_chardev(const char *arg, const char *loc, GError **errp)
     }
     if (!g_hash_table_lookup(opts, "id")) {
         g_hash_table_unref(opts);
-        return qemu_error_fail(errp, "Parameter 'id' is missing");
+        error_setg(errp, "Parameter 'id' is missing");
+        return false;
     }
     vl_add_init_hook(VL_PHASE_BEFORE_MACHINE, create_chardev, opts, loc);
     return true;
 }
 
-static bool start_monitor(void *opaque, GError **errp)
+static bool start_monitor(void *opaque, Error **errp)
 {
     const char *id = opaque;
     Chardev *chr = qemu_chr_find(id);
 
     if (!chr) {
-        return qemu_error_fail(errp, "chardev \"%s\" not found", id);
+        error_setg(errp, "chardev \"%s\" not found", id);
+        return false;
     }
     return monitor_init_qmp_chardev(chr, errp);
 }
 
-static bool opt_mon(const char *arg, const char *loc, GError **errp)
+static bool opt_mon(const char *arg, const char *loc, Error **errp)
 {
     bool help = false;
     g_autoptr(GHashTable) opts = parse_string_opts(arg, "chardev", &help, errp);
@@ -397,22 +378,25 @@ static bool opt_mon(const char *arg, const char *loc, GError **errp)
     chardev = g_hash_table_lookup(opts, "chardev");
     mode = g_hash_table_lookup(opts, "mode");
     if (!chardev) {
-        return qemu_error_fail(errp, "Parameter 'chardev' is missing");
+        error_setg(errp, "Parameter 'chardev' is missing");
+        return false;
     }
     if (mode && strcmp(mode, "control") != 0) {
-        return qemu_error_fail(errp, "mode=%s is not supported: only QMP monitors "
+        error_setg(errp, "mode=%s is not supported: only QMP monitors "
                     "(mode=control) exist here", mode);
+        return false;
     }
     if (!mode) {
-        return qemu_error_fail(errp, "the human monitor is only reached through QMP's "
+        error_setg(errp, "the human monitor is only reached through QMP's "
                     "human-monitor-command here: use mode=control");
+        return false;
     }
     vl_add_init_hook(VL_PHASE_AFTER_MACHINE, start_monitor, g_strdup(chardev),
                      loc);
     return true;
 }
 
-static bool create_qmp(void *opaque, GError **errp)
+static bool create_qmp(void *opaque, Error **errp)
 {
     static unsigned count;
     g_autofree char *label = g_strdup_printf("compat_monitor%u", count++);
@@ -420,14 +404,15 @@ static bool create_qmp(void *opaque, GError **errp)
 
     if (!chr) {
         if (errp && !*errp) {
-            return qemu_error_fail(errp, "-qmp needs a character device, not 'none'");
+            error_setg(errp, "-qmp needs a character device, not 'none'");
+            return false;
         }
         return false;
     }
     return monitor_init_qmp_chardev(chr, errp);
 }
 
-static bool opt_qmp(const char *arg, const char *loc, GError **errp)
+static bool opt_qmp(const char *arg, const char *loc, Error **errp)
 {
     vl_add_init_hook(VL_PHASE_AFTER_MACHINE, create_qmp, g_strdup(arg), loc);
     return true;
@@ -452,7 +437,7 @@ const QemuOptionDesc vl_device_options[] = {
 };
 
 /* mon:stdio: the human monitor shares the first serial port's console. */
-static bool start_hmp_console(void *opaque, GError **errp)
+static bool start_hmp_console(void *opaque, Error **errp)
 {
     Chardev *chr = qemu_chr_find("serial0");
 

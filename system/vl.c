@@ -16,7 +16,7 @@
 #include "config-host.h"
 #include "chardev/char.h"
 #include "hw/boards.h"
-#include "qemu/gerror.h"
+#include "qapi/error.h"
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/units.h"
@@ -82,13 +82,14 @@ void vl_add_init_hook(VLPhase phase, VLInitHook *fn, void *opaque,
     g_array_append_val(init_hooks[phase], h);
 }
 
-static void error_report_loc(const char *loc, const GError *err)
+/* Errors from an option's handler or hook name the option first. */
+static bool fail_at(const char *loc, Error *err, Error **errp)
 {
     if (loc) {
-        fprintf(stderr, PROG ": %s: %s\n", loc, err->message);
-    } else {
-        fprintf(stderr, PROG ": %s\n", err->message);
+        error_prepend(&err, "%s: ", loc);
     }
+    error_propagate(errp, err);
+    return false;
 }
 
 /* ---- small parsers ---- */
@@ -98,7 +99,7 @@ static void error_report_loc(const char *loc, const GError *err)
  * "IMPLIED=" when IMPLIED is non-NULL.  Keys map to values in a new table.
  */
 static GHashTable *parse_kv(const char *str, const char *implied,
-                            GError **errp)
+                            Error **errp)
 {
     GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal,
                                           g_free, g_free);
@@ -132,7 +133,7 @@ static GHashTable *parse_kv(const char *str, const char *implied,
             key = g_strdup("help");
             val = g_strdup("on");
         } else if (item->len) {
-            qemu_error_fail(errp, "Expected '=' after parameter '%s'", item->str);
+            error_setg(errp, "Expected '=' after parameter '%s'", item->str);
             g_string_free(item, TRUE);
             g_hash_table_destroy(h);
             return NULL;
@@ -221,7 +222,7 @@ static void list_machines(void)
     }
 }
 
-static bool opt_machine(const char *arg, const char *loc, GError **errp)
+static bool opt_machine(const char *arg, const char *loc, Error **errp)
 {
     GHashTable *props = parse_kv(arg, "type", errp);
     const char *type;
@@ -259,7 +260,7 @@ static bool opt_machine(const char *arg, const char *loc, GError **errp)
     return true;
 }
 
-static bool opt_m(const char *arg, const char *loc, GError **errp)
+static bool opt_m(const char *arg, const char *loc, Error **errp)
 {
     g_autoptr(GHashTable) props = parse_kv(arg, "size", errp);
     const char *size;
@@ -269,19 +270,21 @@ static bool opt_m(const char *arg, const char *loc, GError **errp)
     }
     size = g_hash_table_lookup(props, "size");
     if (g_hash_table_size(props) != (size ? 1u : 0u)) {
-        return qemu_error_fail(errp, "Invalid parameter (only 'size' is supported)");
+        error_setg(errp, "Invalid parameter (only 'size' is supported)");
+        return false;
     }
     if (!size || !parse_size(size, MiB, &cfg.ram_size)) {
-        return qemu_error_fail(errp, "Parameter 'size' expects a non-negative number "
+        error_setg(errp, "Parameter 'size' expects a non-negative number "
                     "below 2^64\nOptional suffix k, M, G, T, P or E means "
                     "kilo-, mega-, giga-, tera-, peta-\nand exabytes, "
                     "respectively.");
+        return false;
     }
     set_str(&cfg.ram_loc, loc);
     return true;
 }
 
-static bool opt_smp(const char *arg, const char *loc, GError **errp)
+static bool opt_smp(const char *arg, const char *loc, Error **errp)
 {
     static const char *const keys[] = {
         "cpus", "sockets", "dies", "clusters", "cores", "threads", "maxcpus",
@@ -302,21 +305,25 @@ static bool opt_smp(const char *arg, const char *loc, GError **errp)
         if (s) {
             known++;
             if (!parse_uint(s, &v[i])) {
-                return qemu_error_fail(errp, "Parameter '%s' expects a number", keys[i]);
+                error_setg(errp, "Parameter '%s' expects a number", keys[i]);
+                return false;
             }
         }
     }
     if (known != g_hash_table_size(props)) {
-        return qemu_error_fail(errp, "Invalid parameter (supported: cpus, sockets, "
+        error_setg(errp, "Invalid parameter (supported: cpus, sockets, "
                     "dies, clusters, cores, threads, maxcpus)");
+        return false;
     }
     cpus = have[0] ? v[0] : v[1] * v[2] * v[3] * v[4] * v[5];
     if (cpus == 0) {
-        return qemu_error_fail(errp, "Invalid SMP CPUs 0");
+        error_setg(errp, "Invalid SMP CPUs 0");
+        return false;
     }
     if (have[6] && v[6] != cpus) {
-        return qemu_error_fail(errp, "maxcpus must equal cpus: CPU hotplug is not "
+        error_setg(errp, "maxcpus must equal cpus: CPU hotplug is not "
                     "supported");
+        return false;
     }
     cfg.smp = cpus;
     set_str(&cfg.smp_loc, loc);
@@ -324,7 +331,7 @@ static bool opt_smp(const char *arg, const char *loc, GError **errp)
 }
 
 #define FILE_OPT(fn, field)                                              \
-    static bool fn(const char *arg, const char *loc, GError **errp)      \
+    static bool fn(const char *arg, const char *loc, Error **errp)      \
     {                                                                    \
         set_str(&cfg.field, arg);                                        \
         set_str(&cfg.field##_loc, loc);                                  \
@@ -335,26 +342,26 @@ FILE_OPT(opt_kernel, kernel)
 FILE_OPT(opt_initrd, initrd)
 FILE_OPT(opt_dtb, dtb)
 
-static bool opt_append(const char *arg, const char *loc, GError **errp)
+static bool opt_append(const char *arg, const char *loc, Error **errp)
 {
     set_str(&cfg.append, arg);
     return true;
 }
 
-static bool opt_S(const char *arg, const char *loc, GError **errp)
+static bool opt_S(const char *arg, const char *loc, Error **errp)
 {
     cfg.start_paused = true;
     return true;
 }
 
-static bool opt_nographic(const char *arg, const char *loc, GError **errp)
+static bool opt_nographic(const char *arg, const char *loc, Error **errp)
 {
     cfg.nographic = true;
     cfg.display_none = true;
     return true;
 }
 
-static bool opt_display(const char *arg, const char *loc, GError **errp)
+static bool opt_display(const char *arg, const char *loc, Error **errp)
 {
     g_autofree char *type = g_strndup(arg, strcspn(arg, ","));
 
@@ -364,16 +371,18 @@ static bool opt_display(const char *arg, const char *loc, GError **errp)
         return true;
     }
     if (strcmp(type, "none")) {
-        return qemu_error_fail(errp, "Display '%s' is not available", type);
+        error_setg(errp, "Display '%s' is not available", type);
+        return false;
     }
     if (type[0] && arg[strlen(type)]) {
-        return qemu_error_fail(errp, "Invalid parameter '%s'", arg + strlen(type) + 1);
+        error_setg(errp, "Invalid parameter '%s'", arg + strlen(type) + 1);
+        return false;
     }
     cfg.display_none = true;
     return true;
 }
 
-static bool opt_serial(const char *arg, const char *loc, GError **errp)
+static bool opt_serial(const char *arg, const char *loc, Error **errp)
 {
     SerialSpec s = { g_strdup(arg), g_strdup(loc) };
 
@@ -383,19 +392,20 @@ static bool opt_serial(const char *arg, const char *loc, GError **errp)
     if (cfg.serials->len >= MAX_SERIAL_PORTS) {
         g_free(s.spec);
         g_free(s.loc);
-        return qemu_error_fail(errp, "too many serial ports");
+        error_setg(errp, "too many serial ports");
+        return false;
     }
     g_array_append_val(cfg.serials, s);
     return true;
 }
 
-static bool opt_nodefaults(const char *arg, const char *loc, GError **errp)
+static bool opt_nodefaults(const char *arg, const char *loc, Error **errp)
 {
     cfg.nodefaults = true;
     return true;
 }
 
-static bool opt_name(const char *arg, const char *loc, GError **errp)
+static bool opt_name(const char *arg, const char *loc, Error **errp)
 {
     g_autoptr(GHashTable) props = parse_kv(arg, "guest", errp);
     const char *guest;
@@ -408,8 +418,9 @@ static bool opt_name(const char *arg, const char *loc, GError **errp)
     g_hash_table_remove(props, "process");
     g_hash_table_remove(props, "debug-threads");
     if (g_hash_table_size(props)) {
-        return qemu_error_fail(errp, "Invalid parameter (supported: guest, process, "
+        error_setg(errp, "Invalid parameter (supported: guest, process, "
                     "debug-threads)");
+        return false;
     }
     if (guest) {
         set_str(&cfg.name, guest);
@@ -417,19 +428,19 @@ static bool opt_name(const char *arg, const char *loc, GError **errp)
     return true;
 }
 
-static bool opt_pidfile(const char *arg, const char *loc, GError **errp)
+static bool opt_pidfile(const char *arg, const char *loc, Error **errp)
 {
     set_str(&cfg.pidfile, arg);
     return true;
 }
 
-static bool opt_daemonize(const char *arg, const char *loc, GError **errp)
+static bool opt_daemonize(const char *arg, const char *loc, Error **errp)
 {
     cfg.daemonize = true;
     return true;
 }
 
-static bool opt_d(const char *arg, const char *loc, GError **errp)
+static bool opt_d(const char *arg, const char *loc, Error **errp)
 {
     int mask;
 
@@ -441,32 +452,33 @@ static bool opt_d(const char *arg, const char *loc, GError **errp)
     mask = qemu_str_to_log_mask(arg);
     if (mask < 0) {
         qemu_print_log_usage();
-        return qemu_error_fail(errp, "Invalid -d option \"%s\"", arg);
+        error_setg(errp, "Invalid -d option \"%s\"", arg);
+        return false;
     }
     cfg.log_mask = mask;
     return true;
 }
 
-static bool opt_D(const char *arg, const char *loc, GError **errp)
+static bool opt_D(const char *arg, const char *loc, Error **errp)
 {
     set_str(&cfg.log_file, arg);
     return true;
 }
 
-static bool opt_no_reboot(const char *arg, const char *loc, GError **errp)
+static bool opt_no_reboot(const char *arg, const char *loc, Error **errp)
 {
     runstate_set_no_reboot(true);
     return true;
 }
 
-static bool opt_no_shutdown(const char *arg, const char *loc, GError **errp)
+static bool opt_no_shutdown(const char *arg, const char *loc, Error **errp)
 {
     runstate_set_no_shutdown(true);
     return true;
 }
 
 /* -accel tcg[,thread=single][,tb-size=MiB][,split-wx=off] */
-static bool opt_accel(const char *arg, const char *loc, GError **errp)
+static bool opt_accel(const char *arg, const char *loc, Error **errp)
 {
     g_autoptr(GHashTable) props = parse_kv(arg, "accel", errp);
     GHashTableIter it;
@@ -478,7 +490,8 @@ static bool opt_accel(const char *arg, const char *loc, GError **errp)
     }
     type = g_hash_table_lookup(props, "accel");
     if (!type) {
-        return qemu_error_fail(errp, "Parameter 'accel' is missing");
+        error_setg(errp, "Parameter 'accel' is missing");
+        return false;
     }
     if (!strcmp(type, "help") || !strcmp(type, "?")) {
         printf("Accelerators supported in QEMU binary:\ntcg\n");
@@ -486,7 +499,8 @@ static bool opt_accel(const char *arg, const char *loc, GError **errp)
         return true;
     }
     if (strcmp(type, "tcg")) {
-        return qemu_error_fail(errp, "invalid accelerator %s", type);
+        error_setg(errp, "invalid accelerator %s", type);
+        return false;
     }
     g_hash_table_iter_init(&it, props);
     while (g_hash_table_iter_next(&it, &key, &value)) {
@@ -497,45 +511,53 @@ static bool opt_accel(const char *arg, const char *loc, GError **errp)
             continue;
         } else if (!strcmp(k, "thread")) {
             if (!strcmp(v, "multi")) {
-                return qemu_error_fail(errp, "thread=multi is not supported: "
+                error_setg(errp, "thread=multi is not supported: "
                                        "all harts run on one host thread");
+                return false;
             }
             if (strcmp(v, "single")) {
-                return qemu_error_fail(errp, "Invalid 'thread' setting %s", v);
+                error_setg(errp, "Invalid 'thread' setting %s", v);
+                return false;
             }
         } else if (!strcmp(k, "tb-size")) {
             /* MiB of translated code; 0 keeps the default */
             if (!parse_uint(v, &mib)) {
-                return qemu_error_fail(errp, "Parameter 'tb-size' expects "
+                error_setg(errp, "Parameter 'tb-size' expects "
                                        "uint64");
+                return false;
             }
             if (mib > 4096) {
-                return qemu_error_fail(errp, "tb-size %u MiB is too large "
+                error_setg(errp, "tb-size %u MiB is too large "
                                        "(at most 4096)", mib);
+                return false;
             }
             cfg.tb_size = (uint64_t)mib << 20;
         } else if (!strcmp(k, "split-wx")) {
             if (!strcmp(v, "on")) {
-                return qemu_error_fail(errp, "split-wx=on is not supported");
+                error_setg(errp, "split-wx=on is not supported");
+                return false;
             }
             if (strcmp(v, "off")) {
-                return qemu_error_fail(errp, "Parameter 'split-wx' expects "
+                error_setg(errp, "Parameter 'split-wx' expects "
                                        "'on' or 'off'");
+                return false;
             }
         } else {
-            return qemu_error_fail(errp, "Property 'tcg-accel.%s' not found",
+            error_setg(errp, "Property 'tcg-accel.%s' not found",
                                    k);
+            return false;
         }
     }
     return true;
 }
 
-static bool opt_enable_kvm(const char *arg, const char *loc, GError **errp)
+static bool opt_enable_kvm(const char *arg, const char *loc, Error **errp)
 {
-    return qemu_error_fail(errp, "invalid accelerator kvm");
+    error_setg(errp, "invalid accelerator kvm");
+    return false;
 }
 
-static bool opt_cpu(const char *arg, const char *loc, GError **errp)
+static bool opt_cpu(const char *arg, const char *loc, Error **errp)
 {
     g_autofree char *model = g_strndup(arg, strcspn(arg, ","));
 
@@ -545,10 +567,12 @@ static bool opt_cpu(const char *arg, const char *loc, GError **errp)
         return true;
     }
     if (strcmp(model, "rv64") && strcmp(model, "max")) {
-        return qemu_error_fail(errp, "unable to find CPU model '%s'", model);
+        error_setg(errp, "unable to find CPU model '%s'", model);
+        return false;
     }
     if (model[0] && arg[strlen(model)]) {
-        return qemu_error_fail(errp, "CPU properties are not supported");
+        error_setg(errp, "CPU properties are not supported");
+        return false;
     }
     return true;
 }
@@ -556,14 +580,14 @@ static bool opt_cpu(const char *arg, const char *loc, GError **errp)
 static const QemuOptionDesc vl_options[];
 static void print_help(void);
 
-static bool opt_help(const char *arg, const char *loc, GError **errp)
+static bool opt_help(const char *arg, const char *loc, Error **errp)
 {
     print_help();
     cfg.exit_now = true;
     return true;
 }
 
-static bool opt_version(const char *arg, const char *loc, GError **errp)
+static bool opt_version(const char *arg, const char *loc, Error **errp)
 {
     printf("QEMU emulator version " QEMU_VERSION "\n"
            "Copyright (c) 2003-2022 Fabrice Bellard and the QEMU Project "
@@ -665,28 +689,28 @@ static void print_help(void)
            "lists the console escapes.\n");
 }
 
-static bool parse_command_line(int argc, char **argv)
+static bool parse_command_line(int argc, char **argv, Error **errp)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const QemuOptionDesc *d;
         const char *arg = NULL;
         g_autofree char *loc = NULL;
-        g_autoptr(GError) err = NULL;
+        Error *err = NULL;
 
         if (a[0] != '-' || !a[1]) {
-            fprintf(stderr, PROG ": %s: disk images are not supported "
-                    "(invalid argument)\n", a);
+            error_setg(errp, "%s: disk images are not supported (invalid "
+                       "argument)", a);
             return false;
         }
         d = find_option(a[1] == '-' ? a + 2 : a + 1);
         if (!d) {
-            fprintf(stderr, PROG ": %s: invalid option\n", a);
+            error_setg(errp, "%s: invalid option", a);
             return false;
         }
         if (d->has_arg) {
             if (i + 1 >= argc) {
-                fprintf(stderr, PROG ": %s: requires an argument\n", a);
+                error_setg(errp, "%s: requires an argument", a);
                 return false;
             }
             arg = argv[++i];
@@ -695,8 +719,7 @@ static bool parse_command_line(int argc, char **argv)
             loc = g_strdup(a);
         }
         if (!d->handler(arg, loc, &err)) {
-            error_report_loc(loc, err);
-            return false;
+            return fail_at(loc, err, errp);
         }
         if (cfg.exit_now) {
             return true;
@@ -707,31 +730,31 @@ static bool parse_command_line(int argc, char **argv)
 
 /* ---- start-up ---- */
 
-static bool run_hooks(VLPhase phase)
+static bool run_hooks(VLPhase phase, Error **errp)
 {
     GArray *hooks = init_hooks[phase];
 
     for (guint i = 0; hooks && i < hooks->len; i++) {
         InitHook *h = &g_array_index(hooks, InitHook, i);
-        g_autoptr(GError) err = NULL;
+        Error *err = NULL;
 
         if (!h->fn(h->opaque, &err)) {
-            error_report_loc(h->loc, err);
-            return false;
+            return fail_at(h->loc, err, errp);
         }
     }
     return true;
 }
 
-static bool configure_machine(MachineState *ms)
+static bool configure_machine(MachineState *ms, Error **errp)
 {
     const MachineClass *mc;
 
     if (cfg.machine_type) {
         mc = machine_find_class(cfg.machine_type);
         if (!mc) {
-            fprintf(stderr, PROG ": unsupported machine type\n"
-                    "Use -machine help to list supported machines\n");
+            error_setg(errp, "unsupported machine type");
+            error_append_hint(errp, "Use -machine help to list supported "
+                              "machines\n");
             return false;
         }
     } else {
@@ -758,8 +781,8 @@ static bool configure_machine(MachineState *ms)
 
             if (!strcmp(k, "accel")) {
                 if (strcmp(v, "tcg")) {
-                    fprintf(stderr, PROG ": %s: invalid accelerator %s\n",
-                            cfg.machine_loc, (const char *)v);
+                    error_setg(errp, "%s: invalid accelerator %s",
+                               cfg.machine_loc, (const char *)v);
                     return false;
                 }
                 continue;
@@ -768,9 +791,8 @@ static bool configure_machine(MachineState *ms)
                 known |= !strcmp(k, mc->props[i]);
             }
             if (!known) {
-                fprintf(stderr, PROG ": %s: Property '%s-machine.%s' not "
-                        "found\n", cfg.machine_loc, mc->name,
-                        (const char *)k);
+                error_setg(errp, "%s: Property '%s-machine.%s' not found",
+                           cfg.machine_loc, mc->name, (const char *)k);
                 return false;
             }
         }
@@ -782,15 +804,15 @@ static bool configure_machine(MachineState *ms)
     if (cfg.ram_loc) {
         /* whole pages: the CPU maps RAM page by page */
         if (mc->min_ram_size && ms->ram_size < mc->min_ram_size) {
-            fprintf(stderr, PROG ": %s: invalid RAM size: machine '%s' needs "
-                    "at least %" G_GUINT64_FORMAT " MiB\n", cfg.ram_loc,
-                    mc->name, mc->min_ram_size / MiB);
+            error_setg(errp, "%s: invalid RAM size: machine '%s' needs at "
+                       "least %" G_GUINT64_FORMAT " MiB", cfg.ram_loc,
+                       mc->name, mc->min_ram_size / MiB);
             return false;
         }
         if (mc->max_ram_size && ms->ram_size > mc->max_ram_size) {
-            fprintf(stderr, PROG ": %s: invalid RAM size: machine '%s' "
-                    "supports at most %" G_GUINT64_FORMAT " GiB\n",
-                    cfg.ram_loc, mc->name, mc->max_ram_size / GiB);
+            error_setg(errp, "%s: invalid RAM size: machine '%s' supports "
+                       "at most %" G_GUINT64_FORMAT " GiB", cfg.ram_loc,
+                       mc->name, mc->max_ram_size / GiB);
             return false;
         }
         if (ms->ram_size & 4095) {
@@ -801,26 +823,22 @@ static bool configure_machine(MachineState *ms)
     ms->smp_cpus = cfg.smp ? cfg.smp : 1;
     ms->tb_size = cfg.tb_size;
     if (mc->max_cpus && ms->smp_cpus > mc->max_cpus) {
-        fprintf(stderr, PROG ": Invalid SMP CPUs %u. The max CPUs supported "
-                "by machine '%s' is %u\n", ms->smp_cpus, mc->name,
-                mc->max_cpus);
+        error_setg(errp, "Invalid SMP CPUs %u. The max CPUs supported by "
+                   "machine '%s' is %u", ms->smp_cpus, mc->name, mc->max_cpus);
         return false;
     }
 
     if (!cfg.kernel) {
         if (cfg.initrd) {
-            fprintf(stderr, PROG ": -initrd only allowed with -kernel "
-                    "option\n");
+            error_setg(errp, "-initrd only allowed with -kernel option");
             return false;
         }
         if (cfg.append) {
-            fprintf(stderr, PROG ": -append only allowed with -kernel "
-                    "option\n");
+            error_setg(errp, "-append only allowed with -kernel option");
             return false;
         }
         if (cfg.dtb) {
-            fprintf(stderr, PROG ": -dtb only allowed with -kernel "
-                    "option\n");
+            error_setg(errp, "-dtb only allowed with -kernel option");
             return false;
         }
     }
@@ -836,7 +854,7 @@ static bool configure_machine(MachineState *ms)
     return true;
 }
 
-static bool create_serials(MachineState *ms)
+static bool create_serials(MachineState *ms, Error **errp)
 {
     if (!cfg.serials && !cfg.nodefaults) {
         /*
@@ -848,17 +866,15 @@ static bool create_serials(MachineState *ms)
     for (guint i = 0; cfg.serials && i < cfg.serials->len; i++) {
         SerialSpec *s = &g_array_index(cfg.serials, SerialSpec, i);
         g_autofree char *label = g_strdup_printf("serial%u", i);
-        g_autoptr(GError) err = NULL;
+        Error *err = NULL;
         Chardev *chr = qemu_chr_new(label, s->spec, &err);
 
         if (!chr && err) {
-            error_report_loc(s->loc, err);
-            return false;
+            return fail_at(s->loc, err, errp);
         }
         if (cfg.daemonize && chr &&
             (strstr(s->spec, "stdio") != NULL)) {
-            fprintf(stderr, PROG ": -nographic cannot be used with "
-                    "-daemonize\n");
+            error_setg(errp, "-nographic cannot be used with -daemonize");
             return false;
         }
         ms->serial[ms->nserial++] = chr;
@@ -870,19 +886,19 @@ static bool create_serials(MachineState *ms)
 
 static int daemon_pipe = -1;
 
-static void os_daemonize(void)
+static bool os_daemonize(Error **errp)
 {
     int fds[2];
     pid_t pid;
 
     if (pipe(fds) < 0) {
-        fprintf(stderr, PROG ": -daemonize: pipe: %s\n", g_strerror(errno));
-        exit(1);
+        error_setg_errno(errp, errno, "-daemonize: pipe");
+        return false;
     }
     pid = fork();
     if (pid < 0) {
-        fprintf(stderr, PROG ": -daemonize: fork: %s\n", g_strerror(errno));
-        exit(1);
+        error_setg_errno(errp, errno, "-daemonize: fork");
+        return false;
     }
     if (pid > 0) {
         /* the parent exits when the child says it is up (or dies) */
@@ -898,6 +914,7 @@ static void os_daemonize(void)
     close(fds[0]);
     daemon_pipe = fds[1];
     setsid();
+    return true;
 }
 
 static void os_setup_post(void)
@@ -935,15 +952,14 @@ static void remove_pidfile(void)
     }
 }
 
-static bool write_pidfile(const char *path)
+static bool write_pidfile(const char *path, Error **errp)
 {
     g_autofree char *content = g_strdup_printf("%d\n", (int)getpid());
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
     if (fd < 0 || lockf(fd, F_TLOCK, 0) < 0 || ftruncate(fd, 0) < 0 ||
         write(fd, content, strlen(content)) != (ssize_t)strlen(content)) {
-        fprintf(stderr, PROG ": cannot create PID file: %s\n",
-                g_strerror(errno));
+        error_setg_errno(errp, errno, "cannot create PID file");
         if (fd >= 0) {
             close(fd);
         }
@@ -983,57 +999,69 @@ static int qemu_main_loop(void)
     return status;
 }
 
-int qemu_main(int argc, char **argv)
+/*
+ * Everything before the main loop.  False when the process should exit:
+ * with *errp set on failure, without an error when it is done (a help
+ * listing, -M dumpdtb=).
+ */
+static bool qemu_init(int argc, char **argv, Error **errp)
 {
     MachineState *ms;
-    g_autoptr(GError) err = NULL;
-    int status;
 
-    signal(SIGPIPE, SIG_IGN);
     qemu_init_main_loop();
     vl_devices_init();
 
-    if (!parse_command_line(argc, argv)) {
-        return 1;
+    if (!parse_command_line(argc, argv, errp)) {
+        return false;
     }
     if (cfg.exit_now || vl_devices_exit_requested()) {
-        return 0;
+        return false;
     }
     ms = current_machine = g_new0(MachineState, 1);
-    if (!configure_machine(ms)) {
-        return 1;
-    }
-    if (cfg.exit_now) {
-        return 0;
+    if (!configure_machine(ms, errp) || cfg.exit_now) {
+        return false;
     }
     qemu_set_log(cfg.log_mask);
-    if (!qemu_set_log_filename(cfg.log_file, &err)) {
-        fprintf(stderr, PROG ": %s\n", err->message);
-        return 1;
+    if (!qemu_set_log_filename(cfg.log_file, errp)) {
+        return false;
     }
-    if (cfg.daemonize) {
-        os_daemonize();
+    if (cfg.daemonize && !os_daemonize(errp)) {
+        return false;
     }
-    if (cfg.pidfile && !write_pidfile(cfg.pidfile)) {
-        return 1;
-    }
-    if (!create_serials(ms) || !run_hooks(VL_PHASE_BEFORE_MACHINE)) {
-        return 1;
-    }
-    if (!ms->mc->init(ms, &err)) {
-        fprintf(stderr, PROG ": %s\n", err->message);
-        return 1;
+    if ((cfg.pidfile && !write_pidfile(cfg.pidfile, errp)) ||
+        !create_serials(ms, errp) ||
+        !run_hooks(VL_PHASE_BEFORE_MACHINE, errp) ||
+        !ms->mc->init(ms, errp)) {
+        return false;
     }
     if (ms->exit_after_init) {
         qemu_chr_cleanup_all();
-        return 0;
+        return false;
     }
-    if (!run_hooks(VL_PHASE_AFTER_MACHINE)) {
-        return 1;
+    if (!run_hooks(VL_PHASE_AFTER_MACHINE, errp)) {
+        return false;
     }
     cpus_apply_log_mask();
     qemu_system_reset(VM_SHUTDOWN_CAUSE_NONE);
     runstate_init(cfg.start_paused);
+    return true;
+}
+
+int qemu_main(int argc, char **argv)
+{
+    Error *err = NULL;
+    int status;
+
+    g_set_prgname(PROG);
+    signal(SIGPIPE, SIG_IGN);
+    if (!qemu_init(argc, argv, &err)) {
+        /* the one place start-up errors are printed */
+        if (err) {
+            error_report_err(err);
+            return 1;
+        }
+        return 0;
+    }
 
     g_unix_signal_add(SIGINT, on_signal, GINT_TO_POINTER(SIGINT));
     g_unix_signal_add(SIGTERM, on_signal, GINT_TO_POINTER(SIGTERM));

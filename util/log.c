@@ -63,15 +63,14 @@ void qemu_set_log(unsigned mask)
     qemu_loglevel = mask;
 }
 
-bool qemu_set_log_filename(const char *filename, GError **errp)
+bool qemu_set_log_filename(const char *filename, Error **errp)
 {
     FILE *f = NULL;
 
     if (filename) {
         f = fopen(filename, "w");
         if (!f) {
-            g_set_error(errp, G_FILE_ERROR, g_file_error_from_errno(errno),
-                        "Error opening logfile %s: %s", filename,
+            error_setg(errp, "Error opening logfile %s: %s", filename,
                         g_strerror(errno));
             return false;
         }

@@ -375,7 +375,7 @@ void serial_reset(SerialState *s)
     qemu_chr_fe_accept_input(&s->chr);
 }
 
-SerialState *serial_mm_new(Chardev *chr, qemu_irq irq, GError **errp)
+SerialState *serial_mm_new(Chardev *chr, qemu_irq irq, Error **errp)
 {
     SerialState *s = g_new0(SerialState, 1);
 

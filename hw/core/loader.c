@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <glib.h>
 
-#include "qemu/gerror.h"
+#include "qapi/error.h"
 #include "hw/loader.h"
 
 typedef struct RomTarget {
@@ -82,7 +82,7 @@ void rom_set_add_target(RomSet *set, const char *name, uint64_t base,
 
 bool rom_add_blob(RomSet *set, const char *name, uint64_t addr,
                   const void *data, size_t len, uint64_t memsz,
-                  GError **errp)
+                  Error **errp)
 {
     RomTarget *target = NULL;
     Rom *r;
@@ -92,8 +92,7 @@ bool rom_add_blob(RomSet *set, const char *name, uint64_t addr,
         return true;
     }
     if (addr + memsz < addr) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "%s: address range 0x%" G_GINT64_MODIFIER "x + 0x%"
+        error_setg(errp, "%s: address range 0x%" G_GINT64_MODIFIER "x + 0x%"
                     G_GINT64_MODIFIER "x wraps around", name, addr, memsz);
         return false;
     }
@@ -112,15 +111,13 @@ bool rom_add_blob(RomSet *set, const char *name, uint64_t addr,
             g_ptr_array_index(set->targets, set->targets->len - 1) : NULL;
 
         if (ram) {
-            g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                        "%s (0x%" G_GINT64_MODIFIER "x bytes at 0x%"
+            error_setg(errp, "%s (0x%" G_GINT64_MODIFIER "x bytes at 0x%"
                         G_GINT64_MODIFIER "x) does not fit in %s "
                         "(0x%" G_GINT64_MODIFIER "x..0x%" G_GINT64_MODIFIER
                         "x)", name, memsz, addr, ram->name, ram->base,
                         ram->base + ram->size - 1);
         } else {
-            g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                        "%s: there is no guest memory to load it into",
+            error_setg(errp, "%s: there is no guest memory to load it into",
                         name);
         }
         return false;
@@ -129,8 +126,7 @@ bool rom_add_blob(RomSet *set, const char *name, uint64_t addr,
         Rom *o = g_ptr_array_index(set->roms, i);
 
         if (addr < o->addr + o->memsz && o->addr < addr + memsz) {
-            g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                        "%s (0x%" G_GINT64_MODIFIER "x..0x%"
+            error_setg(errp, "%s (0x%" G_GINT64_MODIFIER "x..0x%"
                         G_GINT64_MODIFIER "x) overlaps %s (0x%"
                         G_GINT64_MODIFIER "x..0x%" G_GINT64_MODIFIER "x)",
                         name, addr, addr + memsz - 1, o->name, o->addr,
@@ -175,7 +171,7 @@ uint64_t rom_set_end(const RomSet *set)
 }
 
 bool load_file(const char *path, uint64_t max_size, uint8_t **data,
-               size_t *len, GError **errp)
+               size_t *len, Error **errp)
 {
     struct stat st;
     uint8_t *buf;
@@ -183,19 +179,16 @@ bool load_file(const char *path, uint64_t max_size, uint8_t **data,
     int fd = open(path, O_RDONLY | O_CLOEXEC);
 
     if (fd < 0) {
-        g_set_error(errp, G_FILE_ERROR, g_file_error_from_errno(errno),
-                    "Could not open '%s': %s", path, g_strerror(errno));
+        error_setg(errp, "Could not open '%s': %s", path, g_strerror(errno));
         return false;
     }
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        g_set_error(errp, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                    "'%s' is not a regular file", path);
+        error_setg(errp, "'%s' is not a regular file", path);
         close(fd);
         return false;
     }
     if ((uint64_t)st.st_size > max_size) {
-        g_set_error(errp, G_FILE_ERROR, G_FILE_ERROR_FAILED,
-                    "'%s' is too large (%lld bytes; guest memory is "
+        error_setg(errp, "'%s' is too large (%lld bytes; guest memory is "
                     "%" G_GUINT64_FORMAT " bytes)", path,
                     (long long)st.st_size, max_size);
         close(fd);
@@ -209,8 +202,7 @@ bool load_file(const char *path, uint64_t max_size, uint8_t **data,
             continue;
         }
         if (n <= 0) {
-            g_set_error(errp, G_FILE_ERROR, g_file_error_from_errno(errno),
-                        "Could not read '%s': %s", path,
+            error_setg(errp, "Could not read '%s': %s", path,
                         n < 0 ? g_strerror(errno) : "file shrank");
             g_free(buf);
             close(fd);
@@ -254,16 +246,15 @@ bool elf_is_elf(const uint8_t *data, size_t len)
     return len >= 4 && !memcmp(data, "\177ELF", 4);
 }
 
-static bool elf_fail(GError **errp, const char *name, const char *why)
+static bool elf_fail(Error **errp, const char *name, const char *why)
 {
-    g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                "'%s' is not a valid RISC-V ELF64 executable: %s", name, why);
+    error_setg(errp, "'%s' is not a valid RISC-V ELF64 executable: %s", name, why);
     return false;
 }
 
 bool elf64_load(RomSet *set, const char *name, const uint8_t *data,
                 size_t len, uint64_t *entry, uint64_t *low, uint64_t *high,
-                GError **errp)
+                Error **errp)
 {
     uint64_t phoff, lo = UINT64_MAX, hi = 0;
     unsigned phentsize, phnum, loaded = 0;

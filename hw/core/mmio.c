@@ -7,7 +7,7 @@
  */
 #include <glib.h>
 
-#include "qemu/gerror.h"
+#include "qapi/error.h"
 #include "hw/mmio.h"
 #include "qemu/log.h"
 
@@ -45,7 +45,7 @@ void mmio_map_free(MMIOMap *map)
 }
 
 bool mmio_map_add(MMIOMap *map, const char *name, hwaddr base, hwaddr size,
-                  const MMIORegionOps *ops, void *opaque, GError **errp)
+                  const MMIORegionOps *ops, void *opaque, Error **errp)
 {
     MMIORegion r = {
         .name = g_strdup(name), .base = base, .size = size,
@@ -54,8 +54,7 @@ bool mmio_map_add(MMIOMap *map, const char *name, hwaddr base, hwaddr size,
     guint i;
 
     if (size == 0 || base + size - 1 < base) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "MMIO region '%s' has an invalid size", name);
+        error_setg(errp, "MMIO region '%s' has an invalid size", name);
         g_free(r.name);
         return false;
     }
@@ -63,8 +62,7 @@ bool mmio_map_add(MMIOMap *map, const char *name, hwaddr base, hwaddr size,
         const MMIORegion *o = &g_array_index(map->regions, MMIORegion, i);
 
         if (base <= o->base + (o->size - 1) && o->base <= base + (size - 1)) {
-            g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                        "MMIO region '%s' at 0x%" G_GINT64_MODIFIER "x "
+            error_setg(errp, "MMIO region '%s' at 0x%" G_GINT64_MODIFIER "x "
                         "overlaps '%s'", name, base, o->name);
             g_free(r.name);
             return false;

@@ -5,7 +5,7 @@
  */
 #include "hw/boards.h"
 
-static bool none_init(MachineState *ms, GError **errp)
+static bool none_init(MachineState *ms, Error **errp)
 {
     return true;
 }

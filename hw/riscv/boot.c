@@ -5,13 +5,13 @@
 #include <libfdt.h>
 #include <glib.h>
 
-#include "qemu/gerror.h"
+#include "qapi/error.h"
 #include "hw/riscv/boot.h"
 #include "qemu/units.h"
 
 bool riscv_load_firmware(RomSet *roms, const char *path, uint64_t addr,
                          uint64_t ram_size, uint64_t *entry, uint64_t *end,
-                         GError **errp)
+                         Error **errp)
 {
     g_autofree uint8_t *data = NULL;
     size_t len;
@@ -28,8 +28,7 @@ bool riscv_load_firmware(RomSet *roms, const char *path, uint64_t addr,
         return true;
     }
     if (len == 0) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "'%s' is empty", path);
+        error_setg(errp, "'%s' is empty", path);
         return false;
     }
     if (!rom_add_blob(roms, path, addr, data, len, len, errp)) {
@@ -42,7 +41,7 @@ bool riscv_load_firmware(RomSet *roms, const char *path, uint64_t addr,
 
 bool riscv_load_kernel(RomSet *roms, const char *path, uint64_t start,
                        uint64_t ram_size, uint64_t *entry, uint64_t *end,
-                       GError **errp)
+                       Error **errp)
 {
     /* same rules as firmware: ELF where it says, raw at the start */
     return riscv_load_firmware(roms, path, start, ram_size, entry, end, errp);
@@ -50,7 +49,7 @@ bool riscv_load_kernel(RomSet *roms, const char *path, uint64_t start,
 
 bool riscv_load_initrd(RomSet *roms, const char *path, uint64_t ram_base,
                        uint64_t ram_size, uint64_t kernel_entry,
-                       uint64_t *start, uint64_t *end, GError **errp)
+                       uint64_t *start, uint64_t *end, Error **errp)
 {
     g_autofree uint8_t *data = NULL;
     size_t len;
@@ -87,7 +86,7 @@ uint64_t riscv_compute_fdt_addr(uint64_t ram_base, uint64_t ram_size,
 
 bool riscv_fdt_setup_chosen(void *fdt, const char *cmdline,
                             uint64_t initrd_start, uint64_t initrd_end,
-                            GError **errp)
+                            Error **errp)
 {
     int node = fdt_path_offset(fdt, "/chosen");
     int err = 0;
@@ -108,8 +107,7 @@ bool riscv_fdt_setup_chosen(void *fdt, const char *cmdline,
         }
     }
     if (err) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "cannot set up /chosen in the device tree: %s",
+        error_setg(errp, "cannot set up /chosen in the device tree: %s",
                     fdt_strerror(err));
         return false;
     }
@@ -149,7 +147,7 @@ static void put_le64(uint8_t *p, uint64_t v)
 bool riscv_setup_rom_reset_vec(RomSet *roms, uint64_t rom_base,
                                uint64_t rom_size, uint64_t start_addr,
                                uint64_t fdt_addr, uint64_t kernel_entry,
-                               GError **errp)
+                               Error **errp)
 {
     uint8_t rom[ROM_USED];
     const uint32_t code[] = {

@@ -9,7 +9,7 @@
 #include <libfdt.h>
 #include <glib.h>
 
-#include "qemu/gerror.h"
+#include "qapi/error.h"
 #include "hw/char/serial.h"
 #include "hw/intc/riscv_clint.h"
 #include "hw/intc/sifive_plic.h"
@@ -280,7 +280,7 @@ static void add_syscon_node(FdtBuilder *b, const char *name,
     end(b);
 }
 
-void *virt_create_fdt(VirtMachineState *s, GError **errp)
+void *virt_create_fdt(VirtMachineState *s, Error **errp)
 {
     FdtBuilder b = { .fdt = g_malloc0(VIRT_FDT_MAX_SIZE) };
     const MemMapEntry *dram = &virt_memmap[VIRT_DRAM];
@@ -315,8 +315,7 @@ void *virt_create_fdt(VirtMachineState *s, GError **errp)
     /* back to a read-write tree with room for /chosen additions */
     chk(&b, fdt_open_into(b.fdt, b.fdt, VIRT_FDT_MAX_SIZE));
     if (b.err) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "cannot build the device tree: %s", fdt_strerror(b.err));
+        error_setg(errp, "cannot build the device tree: %s", fdt_strerror(b.err));
         g_free(b.fdt);
         return NULL;
     }

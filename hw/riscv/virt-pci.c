@@ -91,7 +91,7 @@ static void invalidate_code(void *opaque, uint64_t addr, uint64_t len)
     riscv_bus_invalidate_range(opaque, addr, len);
 }
 
-bool virt_pci_init(VirtMachineState *s, GError **errp)
+bool virt_pci_init(VirtMachineState *s, Error **errp)
 {
     static const struct {
         const char *name;

@@ -16,7 +16,7 @@
 #include <libfdt.h>
 #include <glib.h>
 
-#include "qemu/gerror.h"
+#include "qapi/error.h"
 #include "hw/char/serial.h"
 #include "hw/intc/riscv_clint.h"
 #include "hw/intc/sifive_plic.h"
@@ -98,14 +98,13 @@ static void virt_reset(void *opaque)
 }
 
 static void *alloc_guest_memory(const char *name, uint64_t size,
-                                GError **errp)
+                                Error **errp)
 {
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
     if (p == MAP_FAILED) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "cannot set up guest memory '%s': %s", name,
+        error_setg(errp, "cannot set up guest memory '%s': %s", name,
                     g_strerror(errno));
         return NULL;
     }
@@ -114,14 +113,14 @@ static void *alloc_guest_memory(const char *name, uint64_t size,
 
 static bool map_device(VirtMachineState *s, const char *name, int entry,
                        hwaddr offset, hwaddr size, const MMIORegionOps *ops,
-                       void *opaque, GError **errp)
+                       void *opaque, Error **errp)
 {
     return mmio_map_add(s->mmio, name, virt_memmap[entry].base + offset,
                         size ? size : virt_memmap[entry].size, ops, opaque,
                         errp);
 }
 
-static bool create_devices(VirtMachineState *s, GError **errp)
+static bool create_devices(VirtMachineState *s, Error **errp)
 {
     MachineState *ms = s->ms;
     qemu_irq msip[VIRT_CPUS_MAX], mtip[VIRT_CPUS_MAX];
@@ -177,7 +176,7 @@ static bool create_devices(VirtMachineState *s, GError **errp)
     return true;
 }
 
-static bool load_dtb_file(VirtMachineState *s, GError **errp)
+static bool load_dtb_file(VirtMachineState *s, Error **errp)
 {
     MachineState *ms = s->ms;
     g_autofree uint8_t *data = NULL;
@@ -189,40 +188,40 @@ static bool load_dtb_file(VirtMachineState *s, GError **errp)
     }
     if (len < sizeof(struct fdt_header) || fdt_check_header(data) != 0 ||
         fdt_totalsize(data) > len) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "'%s' is not a valid device tree blob", ms->dtb);
+        error_setg(errp, "'%s' is not a valid device tree blob", ms->dtb);
         return false;
     }
     s->fdt = g_malloc0(VIRT_FDT_MAX_SIZE);
     err = fdt_open_into(data, s->fdt, VIRT_FDT_MAX_SIZE);
     if (err) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "'%s': %s", ms->dtb, fdt_strerror(err));
+        error_setg(errp, "'%s': %s", ms->dtb, fdt_strerror(err));
         return false;
     }
     return true;
 }
 
-static bool write_dumpdtb(const char *path, const void *fdt, GError **errp)
+static bool write_dumpdtb(const char *path, const void *fdt, Error **errp)
 {
-    if (!g_file_set_contents(path, fdt, fdt_totalsize(fdt), errp)) {
+    GError *gerr = NULL;
+
+    if (!g_file_set_contents(path, fdt, fdt_totalsize(fdt), &gerr)) {
+        error_from_gerror(errp, gerr);
         return false;
     }
-    fprintf(stderr, "qemu-system-riscv64: info: dtb dumped to %s. "
-            "Exiting.\n", path);
+    info_report("dtb dumped to %s. Exiting.", path);
     return true;
 }
 
 /* Prefix an error with the option that named the file. */
-static bool with_opt(bool ok, const char *opt, GError **errp)
+static bool with_opt(bool ok, const char *opt, Error **errp)
 {
     if (!ok && opt) {
-        g_prefix_error(errp, "%s: ", opt);
+        error_prepend(errp, "%s: ", opt);
     }
     return ok;
 }
 
-static bool load_images(VirtMachineState *s, GError **errp)
+static bool load_images(VirtMachineState *s, Error **errp)
 {
     MachineState *ms = s->ms;
     const uint64_t dram = virt_memmap[VIRT_DRAM].base;
@@ -287,8 +286,7 @@ static bool load_images(VirtMachineState *s, GError **errp)
                                 VIRT_FDT_MAX_SIZE));
     }
     if (err) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "device tree: %s", fdt_strerror(err));
+        error_setg(errp, "device tree: %s", fdt_strerror(err));
         return false;
     }
     if (ms->dumpdtb) {
@@ -307,7 +305,7 @@ static bool load_images(VirtMachineState *s, GError **errp)
                                      s->kernel_entry, errp);
 }
 
-static bool virt_init(MachineState *ms, GError **errp)
+static bool virt_init(MachineState *ms, Error **errp)
 {
     VirtMachineState *s = g_new0(VirtMachineState, 1);
     const MemMapEntry *rom = &virt_memmap[VIRT_MROM];
@@ -331,22 +329,19 @@ static bool virt_init(MachineState *ms, GError **errp)
         size_t size = ms->tb_size ? ms->tb_size : RISCV_JIT_DEFAULT_BUFFER;
 
         if (!riscv_bus_set_jit(s->bus, size)) {
-            fprintf(stderr, "qemu-system-riscv64: warning: cannot map %zu "
-                    "MiB for translated code: the CPU interprets "
-                    "everything\n", size >> 20);
+            warn_report("cannot map %zu MiB for translated code: the CPU "
+                        "interprets everything", size >> 20);
         }
     }
     if (!riscv_bus_add_region(s->bus, rom->base, rom->size, s->rom, true) ||
         !riscv_bus_add_region(s->bus, dram, ms->ram_size, s->ram, false)) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "cannot map guest memory on the CPU bus");
+        error_setg(errp, "cannot map guest memory on the CPU bus");
         return false;
     }
     for (unsigned h = 0; h < s->num_harts; h++) {
         s->harts[h] = riscv_cpu_new(s->bus, h);
         if (!s->harts[h]) {
-            g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                        "cannot create hart %u", h);
+            error_setg(errp, "cannot create hart %u", h);
             return false;
         }
     }

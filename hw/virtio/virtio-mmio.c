@@ -9,7 +9,7 @@
 
 #include "hw/irq.h"
 #include "hw/virtio/virtio.h"
-#include "qemu/gerror.h"
+#include "qapi/error.h"
 
 #define REG_MAGIC               0x000
 #define REG_VERSION             0x004
@@ -220,7 +220,7 @@ void virtio_mmio_slots_set(MMIOMap *map, const hwaddr *bases, qemu_irq *irqs,
     }
 }
 
-int virtio_mmio_slot_plug(VirtIOMMIOProxy *proxy, GError **errp)
+int virtio_mmio_slot_plug(VirtIOMMIOProxy *proxy, Error **errp)
 {
     for (unsigned i = 0; i < slots.count; i++) {
         if (slots.proxy[i]) {
@@ -237,11 +237,9 @@ int virtio_mmio_slot_plug(VirtIOMMIOProxy *proxy, GError **errp)
         return (int)i;
     }
     if (slots.count) {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "all %u virtio-mmio slots are in use", slots.count);
+        error_setg(errp, "all %u virtio-mmio slots are in use", slots.count);
     } else {
-        g_set_error(errp, QEMU_ERROR, QEMU_ERROR_FAILED,
-                    "no virtio-mmio slots on this machine");
+        error_setg(errp, "no virtio-mmio slots on this machine");
     }
     return -1;
 }

@@ -20,7 +20,6 @@ static bool virtio_net_device_realize(DeviceState *dev, Error **errp)
     VirtIONetMMIO *d = (VirtIONetMMIO *)dev;
     const DMAContext *dma = pci_machine_dma();      /* the board's RAM */
     VirtIONetConf conf;
-    GError *gerr = NULL;
 
     if (!dma) {
         error_setg(errp, "No 'virtio-bus' bus found for device "
@@ -35,10 +34,8 @@ static bool virtio_net_device_realize(DeviceState *dev, Error **errp)
         return false;
     }
     d->proxy = virtio_mmio_new(virtio_net_vdev(d->net));
-    d->slot = virtio_mmio_slot_plug(d->proxy, &gerr);
+    d->slot = virtio_mmio_slot_plug(d->proxy, errp);
     if (d->slot < 0) {
-        error_setg(errp, "%s", gerr->message);
-        g_error_free(gerr);
         virtio_net_free(d->net);
         virtio_mmio_free(d->proxy);
         return false;

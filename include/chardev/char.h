@@ -38,6 +38,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <glib.h>
+#include "qapi/error.h"
 
 typedef enum QEMUChrEvent {
     CHR_EVENT_BREAK,        /* serial break (Ctrl-A b) */
@@ -63,12 +64,12 @@ struct ChardevClass {
     size_t instance_size;       /* >= sizeof(Chardev) */
     /* options this back-end understands, besides "id" and "backend" */
     const char *const *options;
-    bool (*open)(Chardev *chr, ChardevOptions *opts, GError **errp);
+    bool (*open)(Chardev *chr, ChardevOptions *opts, Error **errp);
     int (*chr_write)(Chardev *chr, const uint8_t *buf, int len);
     void (*chr_accept_input)(Chardev *chr);
     void (*chr_update_read_handler)(Chardev *chr);
     /* a front-end attached (mux: gets a tag) / detached */
-    bool (*chr_attach)(Chardev *chr, CharBackend *be, GError **errp);
+    bool (*chr_attach)(Chardev *chr, CharBackend *be, Error **errp);
     void (*chr_detach)(Chardev *chr, CharBackend *be);
     void (*chr_close)(Chardev *chr);
 };
@@ -94,12 +95,12 @@ struct CharBackend {
  * "stdio", "null", "none" (returns NULL without error), "file:PATH",
  * "mon:stdio" (a mux with the monitor on top of stdio).
  */
-Chardev *qemu_chr_new(const char *label, const char *filename, GError **errp);
+Chardev *qemu_chr_new(const char *label, const char *filename, Error **errp);
 /*
  * Create a back-end from options: "backend" names the class, "id" the
  * label; other keys go to the class's open() (for -chardev).
  */
-Chardev *qemu_chr_new_from_opts(ChardevOptions *opts, GError **errp);
+Chardev *qemu_chr_new_from_opts(ChardevOptions *opts, Error **errp);
 Chardev *qemu_chr_find(const char *label);
 /* Close and free one back-end, or all of them (at exit). */
 void qemu_chr_delete(Chardev *chr);
@@ -108,7 +109,7 @@ void qemu_chr_cleanup_all(void);
 bool qemu_chr_is_mux(const Chardev *chr);
 
 /* ---- front-end ---- */
-bool qemu_chr_fe_init(CharBackend *be, Chardev *chr, GError **errp);
+bool qemu_chr_fe_init(CharBackend *be, Chardev *chr, Error **errp);
 void qemu_chr_fe_deinit(CharBackend *be);
 void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *can_read,
                               IOReadHandler *read, IOEventHandler *event,
@@ -127,7 +128,7 @@ int qemu_chr_write_all(Chardev *chr, const uint8_t *buf, int len);
 /* Option lookup helpers for open(). */
 const char *qemu_chr_opt(ChardevOptions *opts, const char *key);
 bool qemu_chr_opt_bool(ChardevOptions *opts, const char *key, bool dflt,
-                       bool *out, GError **errp);
+                       bool *out, Error **errp);
 
 /* ---- fd back-end helpers (chardev/char-fd.c) ---- */
 typedef struct FDChardev {
@@ -145,7 +146,7 @@ void qemu_chr_fd_update_read(Chardev *chr);
 
 /* ---- inside chardev/ ---- */
 /* A mux labelled LABEL in front of BASE (see char-mux.c). */
-Chardev *qemu_chr_mux_new(const char *label, Chardev *base, GError **errp);
+Chardev *qemu_chr_mux_new(const char *label, Chardev *base, Error **errp);
 /* Registers a Chardev not made by qemu_chr_new_from_opts() (the mux). */
 void qemu_chr_register(Chardev *chr);
 

@@ -6,7 +6,7 @@
  * (RAM size, harts, firmware, kernel, console back-ends); the class's
  * init() builds the board from it, loads the images, and registers its
  * reset handler (qemu_register_reset) and harts (cpus_add_hart).  Errors
- * go back as GError; file errors are prefixed with the option that named
+ * go back as Error values; file errors are prefixed with the option that named
  * the file, e.g. "-bios /x: Could not open '/x': No such file or
  * directory".
  *
@@ -21,6 +21,7 @@
 #include <glib.h>
 
 #include "chardev/char.h"
+#include "qapi/error.h"
 
 #define MAX_SERIAL_PORTS 4
 
@@ -64,7 +65,7 @@ struct MachineClass {
     unsigned max_cpus;          /* 0: the board has no harts */
     /* properties accepted in -M NAME,prop=value besides type/accel */
     const char *const *props;
-    bool (*init)(MachineState *ms, GError **errp);
+    bool (*init)(MachineState *ms, Error **errp);
 };
 
 /* All machines, NULL-terminated, in the order -M help lists them. */

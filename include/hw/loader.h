@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <glib.h>
+#include "qapi/error.h"
 
 typedef struct RomSet RomSet;
 
@@ -34,7 +35,7 @@ void rom_set_add_target(RomSet *set, const char *name, uint64_t base,
  */
 bool rom_add_blob(RomSet *set, const char *name, uint64_t addr,
                   const void *data, size_t len, uint64_t memsz,
-                  GError **errp);
+                  Error **errp);
 /* Copy every blob into its target; calls INVALIDATE for each range. */
 typedef void RomInvalidateFn(void *opaque, uint64_t addr, uint64_t len);
 void rom_set_install(RomSet *set, RomInvalidateFn *invalidate, void *opaque);
@@ -43,7 +44,7 @@ uint64_t rom_set_end(const RomSet *set);
 
 /* Read a whole file (at most MAX_SIZE bytes) with a good error message. */
 bool load_file(const char *path, uint64_t max_size, uint8_t **data,
-               size_t *len, GError **errp);
+               size_t *len, Error **errp);
 
 /* True when DATA starts with the ELF magic. */
 bool elf_is_elf(const uint8_t *data, size_t len);
@@ -57,6 +58,6 @@ bool elf_is_elf(const uint8_t *data, size_t len);
  */
 bool elf64_load(RomSet *set, const char *name, const uint8_t *data,
                 size_t len, uint64_t *entry, uint64_t *low, uint64_t *high,
-                GError **errp);
+                Error **errp);
 
 #endif

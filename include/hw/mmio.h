@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <glib.h>
+#include "qapi/error.h"
 
 typedef uint64_t hwaddr;
 
@@ -45,7 +46,7 @@ typedef struct MMIOMap MMIOMap;
 MMIOMap *mmio_map_new(void);
 void mmio_map_free(MMIOMap *map);
 bool mmio_map_add(MMIOMap *map, const char *name, hwaddr base, hwaddr size,
-                  const MMIORegionOps *ops, void *opaque, GError **errp);
+                  const MMIORegionOps *ops, void *opaque, Error **errp);
 /* Remove the region starting at BASE; false if there is none. */
 bool mmio_map_remove(MMIOMap *map, hwaddr base);
 /* Name of the region covering ADDR, or NULL. */

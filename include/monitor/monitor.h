@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "qapi/qmp-dispatch.h"
+#include "qapi/error.h"
 
 typedef struct Monitor Monitor;
 
@@ -55,12 +56,12 @@ void monitor_install_event_emitter(void);
 
 /* A QMP monitor on CHR (monitor/qmp-chardev.c). */
 typedef struct Chardev Chardev;
-bool monitor_init_qmp_chardev(Chardev *chr, GError **errp);
+bool monitor_init_qmp_chardev(Chardev *chr, Error **errp);
 /* Closes every chardev monitor (at exit). */
 void monitor_cleanup(void);
 
 /* The human monitor behind Ctrl-A c on a mux (mon:stdio). */
-bool monitor_init_hmp_console(Chardev *mux, GError **errp);
+bool monitor_init_hmp_console(Chardev *mux, Error **errp);
 void monitor_hmp_console_cleanup(void);
 
 /* Human monitor commands (`info network`...); the text they print. */

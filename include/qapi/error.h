@@ -13,6 +13,13 @@
  *   error_propagate() to pass a local error up.
  * - The message is one sentence without a trailing period or newline; a
  *   hint (error_append_hint) may add further lines for humans.
+ * - This is the one error type of the tree.  A GError that glib hands us is
+ *   turned into an Error where it arises (error_from_gerror), never passed
+ *   on.
+ * - Errors are printed once, at the edge: the command line (system/vl.c)
+ *   reports them with error_report_err(), QMP returns them.  Below the
+ *   edge, code that must tell the user something without failing uses
+ *   warn_report()/info_report(), never fprintf(stderr).
  */
 #ifndef QAPI_ERROR_H
 #define QAPI_ERROR_H
@@ -53,6 +60,9 @@ void error_setg_internal(Error **errp, const char *src, int line,
     error_setg_internal((errp), __FILE__, __LINE__, __func__, \
                         ERROR_CLASS_GENERIC_ERROR, (os_errno), __VA_ARGS__)
 
+/* Sets *errp from a GError glib returned (same message) and frees GERR. */
+void error_from_gerror(Error **errp, GError *gerr);
+
 /* Move local_err into *dst_errp (or free it if dst_errp is NULL). */
 void error_propagate(Error **dst_errp, Error *local_err);
 /* Like error_propagate(), prefixing the message when there is an error. */
@@ -77,6 +87,10 @@ void error_free(Error *err);
 void error_free_or_abort(Error **errp);
 /* Print "PROGRAM: message" (and hint) to stderr, then free err. */
 void error_report_err(Error *err);
+/* "PROGRAM: message", "PROGRAM: warning: message", "PROGRAM: info: ...". */
+void error_report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+void warn_report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+void info_report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Error, error_free)
 

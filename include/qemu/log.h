@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <glib.h>
+#include "qapi/error.h"
 
 #define CPU_LOG_INT     (1u << 0)   /* -d int: every trap and interrupt */
 #define LOG_GUEST_ERROR (1u << 1)   /* -d guest_errors: guest misuse of hw */
@@ -28,7 +29,7 @@ int qemu_str_to_log_mask(const char *str);
 void qemu_print_log_usage(void);
 void qemu_set_log(unsigned mask);
 /* NULL means stderr. */
-bool qemu_set_log_filename(const char *filename, GError **errp);
+bool qemu_set_log_filename(const char *filename, Error **errp);
 
 void qemu_log(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 #define qemu_log_mask(mask, ...) do { \

@@ -28,9 +28,10 @@
 #include <glib.h>
 
 #include "hw/boards.h"
+#include "qapi/error.h"
 
 typedef bool QemuOptionHandler(const char *arg, const char *loc,
-                               GError **errp);
+                               Error **errp);
 
 typedef struct QemuOptionDesc {
     const char *name;           /* "netdev" for -netdev (also --netdev) */
@@ -46,7 +47,7 @@ typedef enum VLPhase {
     VL_PHASE_MAX,
 } VLPhase;
 
-typedef bool VLInitHook(void *opaque, GError **errp);
+typedef bool VLInitHook(void *opaque, Error **errp);
 /* LOC (copied) prefixes the hook's error message; NULL for none. */
 void vl_add_init_hook(VLPhase phase, VLInitHook *fn, void *opaque,
                       const char *loc);

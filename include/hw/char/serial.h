@@ -17,6 +17,7 @@
 #include "chardev/char.h"
 #include "hw/irq.h"
 #include "hw/mmio.h"
+#include "qapi/error.h"
 
 #define SERIAL_MMIO_SIZE        0x100
 #define SERIAL_CLOCK_FREQ       3686400
@@ -24,7 +25,7 @@
 typedef struct SerialState SerialState;
 
 /* CHR may be NULL (no host side); IRQ is the interrupt output. */
-SerialState *serial_mm_new(Chardev *chr, qemu_irq irq, GError **errp);
+SerialState *serial_mm_new(Chardev *chr, qemu_irq irq, Error **errp);
 void serial_free(SerialState *s);
 void serial_reset(SerialState *s);
 const MMIORegionOps *serial_mm_ops(void);

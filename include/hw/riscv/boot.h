@@ -17,6 +17,7 @@
 #include <glib.h>
 
 #include "hw/loader.h"
+#include "qapi/error.h"
 
 #define FW_DYNAMIC_INFO_MAGIC   0x4942534f      /* "OSBI" */
 #define FW_DYNAMIC_INFO_VERSION 2
@@ -28,29 +29,29 @@
  */
 bool riscv_load_firmware(RomSet *roms, const char *path, uint64_t addr,
                          uint64_t ram_size, uint64_t *entry, uint64_t *end,
-                         GError **errp);
+                         Error **errp);
 /* Kernel (-kernel): ELF at its addresses, else raw at START. */
 bool riscv_load_kernel(RomSet *roms, const char *path, uint64_t start,
                        uint64_t ram_size, uint64_t *entry, uint64_t *end,
-                       GError **errp);
+                       Error **errp);
 /*
  * Initrd: far enough above the kernel entry that a decompressing kernel
  * does not overwrite it (half of RAM, at most 128 MiB above it).
  */
 bool riscv_load_initrd(RomSet *roms, const char *path, uint64_t ram_base,
                        uint64_t ram_size, uint64_t kernel_entry,
-                       uint64_t *start, uint64_t *end, GError **errp);
+                       uint64_t *start, uint64_t *end, Error **errp);
 /* Where the FDT goes: high in RAM (below 3 GiB), 2 MiB aligned. */
 uint64_t riscv_compute_fdt_addr(uint64_t ram_base, uint64_t ram_size,
                                 uint64_t fdt_size);
 /* Fill /chosen: bootargs and the initrd range (when end > start). */
 bool riscv_fdt_setup_chosen(void *fdt, const char *cmdline,
                             uint64_t initrd_start, uint64_t initrd_end,
-                            GError **errp);
+                            Error **errp);
 /* The reset ROM: code, start address, FDT address, fw_dynamic_info. */
 bool riscv_setup_rom_reset_vec(RomSet *roms, uint64_t rom_base,
                                uint64_t rom_size, uint64_t start_addr,
                                uint64_t fdt_addr, uint64_t kernel_entry,
-                               GError **errp);
+                               Error **errp);
 
 #endif

@@ -90,9 +90,9 @@ typedef struct VirtMachineState {
  * Build the board's device tree (virt-fdt.c): everything but /chosen's
  * boot arguments.  Returns a blob of VIRT_FDT_MAX_SIZE bytes (g_free).
  */
-void *virt_create_fdt(VirtMachineState *s, GError **errp);
+void *virt_create_fdt(VirtMachineState *s, Error **errp);
 
 /* The PCIe host bridge on the board's windows (virt-pci.c). */
-bool virt_pci_init(VirtMachineState *s, GError **errp);
+bool virt_pci_init(VirtMachineState *s, Error **errp);
 
 #endif

@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "hw/mmio.h"
+#include "qapi/error.h"
 
 #define VIRTIO_MMIO_SIZE        0x1000
 #define VIRTIO_MMIO_MAGIC       0x74726976      /* "virt" */
@@ -40,7 +41,7 @@ const MMIORegionOps *virtio_mmio_ops(void);  /* opaque: the proxy */
 void virtio_mmio_slots_set(MMIOMap *map, const hwaddr *bases,
                            qemu_irq *irqs, unsigned count);
 /* Puts PROXY in a free slot; returns the slot index or -1 if all are taken. */
-int virtio_mmio_slot_plug(VirtIOMMIOProxy *proxy, GError **errp);
+int virtio_mmio_slot_plug(VirtIOMMIOProxy *proxy, Error **errp);
 void virtio_mmio_slot_unplug(int slot);
 
 #endif

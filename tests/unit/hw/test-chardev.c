@@ -153,7 +153,7 @@ static void test_compact_syntax(void)
     g_autofree char *path = g_build_filename(dir, "out.txt", NULL);
     g_autofree char *spec = g_strdup_printf("file:%s", path);
     g_autofree char *content = NULL;
-    GError *err = NULL;
+    Error *err = NULL;
     Chardev *chr;
     CharBackend be;
 
@@ -166,15 +166,15 @@ static void test_compact_syntax(void)
     qemu_chr_delete(chr);
 
     chr = qemu_chr_new("s2", spec, &err);
-    g_assert_no_error(err);
+    g_assert_null(err);
     g_assert_true(qemu_chr_fe_init(&be, chr, NULL));
     qemu_chr_fe_write_all(&be, (const uint8_t *)"logged\n", 7);
     /* one front-end per plain back-end */
     {
         CharBackend be2;
         g_assert_false(qemu_chr_fe_init(&be2, chr, &err));
-        g_assert_nonnull(strstr(err->message, "in use"));
-        g_clear_error(&err);
+        g_assert_nonnull(strstr(error_get_pretty(err), "in use"));
+        error_free_or_abort(&err);
     }
     qemu_chr_fe_deinit(&be);
     qemu_chr_delete(chr);
@@ -182,12 +182,12 @@ static void test_compact_syntax(void)
     g_assert_cmpstr(content, ==, "logged\n");
 
     g_assert_null(qemu_chr_new("s3", "file:/nonexistent/dir/x", &err));
-    g_assert_cmpstr(err->message, ==, "Could not open '/nonexistent/dir/x': "
+    g_assert_cmpstr(error_get_pretty(err), ==, "Could not open '/nonexistent/dir/x': "
                     "No such file or directory");
-    g_clear_error(&err);
+    error_free_or_abort(&err);
     g_assert_null(qemu_chr_new("s4", "bogus", &err));
-    g_assert_nonnull(strstr(err->message, "not a valid char driver"));
-    g_clear_error(&err);
+    g_assert_nonnull(strstr(error_get_pretty(err), "not a valid char driver"));
+    error_free_or_abort(&err);
 
     g_unlink(path);
     g_rmdir(dir);

@@ -11,10 +11,10 @@ static void *make_fdt(unsigned harts, uint64_t ram)
 {
     MachineState ms = { .ram_size = ram, .smp_cpus = harts };
     VirtMachineState s = { .ms = &ms, .num_harts = harts };
-    g_autoptr(GError) err = NULL;
+    g_autoptr(Error) err = NULL;
     void *fdt = virt_create_fdt(&s, &err);
 
-    g_assert_no_error(err);
+    g_assert_null(err);
     g_assert_nonnull(fdt);
     g_assert_cmpint(fdt_check_header(fdt), ==, 0);
     return fdt;

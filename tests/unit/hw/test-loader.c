@@ -108,13 +108,13 @@ static void test_elf_good(Fixture *f, gconstpointer data)
 {
     uint8_t e[ELF_SIZE];
     uint64_t entry, low, high;
-    g_autoptr(GError) err = NULL;
+    g_autoptr(Error) err = NULL;
 
     make_elf(e);
     g_assert_true(elf_is_elf(e, sizeof(e)));
     g_assert_true(elf64_load(f->roms, "good.elf", e, sizeof(e), &entry,
                              &low, &high, &err));
-    g_assert_no_error(err);
+    g_assert_null(err);
     g_assert_cmphex(entry, ==, 0x80000004);
     g_assert_cmphex(low, ==, 0x80000000);
     g_assert_cmphex(high, ==, 0x80001000 + 8 + 4096);
@@ -188,7 +188,7 @@ static void test_elf_bad(Fixture *f, gconstpointer data)
     for (size_t i = 0; i < G_N_ELEMENTS(bad_elves); i++) {
         uint8_t e[ELF_SIZE];
         uint64_t entry;
-        GError *err = NULL;
+        Error *err = NULL;
         RomSet *set = rom_set_new();
 
         rom_set_add_target(set, "RAM", RAM_BASE, RAM_SIZE, f->ram);
@@ -197,11 +197,11 @@ static void test_elf_bad(Fixture *f, gconstpointer data)
         g_assert_false(elf64_load(set, "bad.elf", e, bad_elves[i].len,
                                   &entry, NULL, NULL, &err));
         g_assert_nonnull(err);
-        if (!strstr(err->message, bad_elves[i].msg)) {
+        if (!strstr(error_get_pretty(err), bad_elves[i].msg)) {
             g_error("%s: unexpected message: %s", bad_elves[i].name,
-                    err->message);
+                    error_get_pretty(err));
         }
-        g_error_free(err);
+        error_free(err);
         rom_set_free(set);
     }
 }
@@ -224,7 +224,7 @@ static void test_firmware_raw_and_elf(Fixture *f, gconstpointer data)
     g_autofree char *raw_path = write_tmp(raw, sizeof(raw));
     g_autofree char *elf_path = NULL;
     uint64_t entry, end;
-    g_autoptr(GError) err = NULL;
+    g_autoptr(Error) err = NULL;
 
     g_assert_true(riscv_load_firmware(f->roms, raw_path, RAM_BASE, RAM_SIZE,
                                       &entry, &end, &err));
@@ -238,7 +238,7 @@ static void test_firmware_raw_and_elf(Fixture *f, gconstpointer data)
     elf_path = write_tmp(e, sizeof(e));
     g_assert_false(riscv_load_kernel(f->roms, elf_path, RAM_BASE + 0x100000,
                                      RAM_SIZE, &entry, &end, &err));
-    g_assert_nonnull(strstr(err->message, "overlaps"));
+    g_assert_nonnull(strstr(error_get_pretty(err), "overlaps"));
     unlink(raw_path);
     unlink(elf_path);
 }
@@ -249,29 +249,29 @@ static void test_file_errors(Fixture *f, gconstpointer data)
     g_autofree char *big_path = write_tmp(big, RAM_SIZE + 1);
     g_autofree char *empty_path = write_tmp("", 0);
     uint64_t entry, end;
-    GError *err = NULL;
+    Error *err = NULL;
 
     g_assert_false(riscv_load_firmware(f->roms, "/nonexistent/fw.bin",
                                        RAM_BASE, RAM_SIZE, &entry, &end,
                                        &err));
-    g_assert_cmpstr(err->message, ==, "Could not open '/nonexistent/fw.bin': "
+    g_assert_cmpstr(error_get_pretty(err), ==, "Could not open '/nonexistent/fw.bin': "
                     "No such file or directory");
-    g_clear_error(&err);
+    error_free_or_abort(&err);
 
     g_assert_false(riscv_load_firmware(f->roms, big_path, RAM_BASE, RAM_SIZE,
                                        &entry, &end, &err));
-    g_assert_nonnull(strstr(err->message, "is too large"));
-    g_clear_error(&err);
+    g_assert_nonnull(strstr(error_get_pretty(err), "is too large"));
+    error_free_or_abort(&err);
 
     g_assert_false(riscv_load_firmware(f->roms, empty_path, RAM_BASE,
                                        RAM_SIZE, &entry, &end, &err));
-    g_assert_nonnull(strstr(err->message, "is empty"));
-    g_clear_error(&err);
+    g_assert_nonnull(strstr(error_get_pretty(err), "is empty"));
+    error_free_or_abort(&err);
 
     g_assert_false(riscv_load_firmware(f->roms, "/", RAM_BASE, RAM_SIZE,
                                        &entry, &end, &err));
-    g_assert_nonnull(strstr(err->message, "not a regular file"));
-    g_clear_error(&err);
+    g_assert_nonnull(strstr(error_get_pretty(err), "not a regular file"));
+    error_free_or_abort(&err);
 
     /* fits in size, but not at the end of RAM */
     {
@@ -281,8 +281,8 @@ static void test_file_errors(Fixture *f, gconstpointer data)
         g_assert_false(riscv_load_kernel(f->roms, half_path,
                                          RAM_BASE + RAM_SIZE / 2, RAM_SIZE,
                                          &entry, &end, &err));
-        g_assert_nonnull(strstr(err->message, "does not fit in RAM"));
-        g_clear_error(&err);
+        g_assert_nonnull(strstr(error_get_pretty(err), "does not fit in RAM"));
+        error_free_or_abort(&err);
         unlink(half_path);
     }
     unlink(big_path);
@@ -291,7 +291,7 @@ static void test_file_errors(Fixture *f, gconstpointer data)
 
 static void test_reset_vector(Fixture *f, gconstpointer data)
 {
-    g_autoptr(GError) err = NULL;
+    g_autoptr(Error) err = NULL;
     const uint8_t *r = f->rom;
 
     g_assert_true(riscv_setup_rom_reset_vec(f->roms, 0x1000, sizeof(f->rom),

@@ -1,6 +1,8 @@
 /*
- * Error values (see include/qapi/error.h for the rules).
+ * Error values and the one place that prints them (see
+ * include/qapi/error.h for the rules).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,12 +34,35 @@ const char *error_class_name(ErrorClass cls)
     return class_names[cls];
 }
 
-static void error_print(const Error *err)
+/* "PROGRAM: [KIND: ]MESSAGE" on stderr: every report goes through here. */
+static void report_vprintf(const char *kind, const char *fmt, va_list ap)
 {
     const char *prog = g_get_prgname();
 
-    fprintf(stderr, "%s%s%s\n", prog ? prog : "", prog ? ": " : "",
-            err->msg);
+    if (prog) {
+        fprintf(stderr, "%s: ", prog);
+    }
+    fputs(kind, stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+#define DEFINE_REPORT(fn, kind)                 \
+    void fn(const char *fmt, ...)               \
+    {                                           \
+        va_list ap;                             \
+                                                \
+        va_start(ap, fmt);                      \
+        report_vprintf(kind, fmt, ap);          \
+        va_end(ap);                             \
+    }
+DEFINE_REPORT(error_report, "")
+DEFINE_REPORT(warn_report, "warning: ")
+DEFINE_REPORT(info_report, "info: ")
+
+static void error_print(const Error *err)
+{
+    error_report("%s", err->msg);
     if (err->hint) {
         fputs(err->hint->str, stderr);
     }
@@ -88,6 +113,12 @@ void error_setg_internal(Error **errp, const char *src, int line,
     err->line = line;
     err->func = func;
     error_handle(errp, err);
+}
+
+void error_from_gerror(Error **errp, GError *gerr)
+{
+    error_setg(errp, "%s", gerr->message);
+    g_error_free(gerr);
 }
 
 void error_propagate(Error **dst_errp, Error *local_err)

@@ -112,7 +112,6 @@ typedef enum Step {
     STEP_AGAIN,     /* state changed; offer the same byte again */
 } Step;
 
-G_DEFINE_QUARK(json-stream-error-quark, json_stream_error)
 
 static const JsonStreamLimits default_limits = {
     .max_depth = JSON_STREAM_DEFAULT_MAX_DEPTH,
@@ -185,12 +184,11 @@ static void report(JsonStream *s, JsonStreamErrorCode code, const char *fmt,
                    va_list ap)
 {
     g_autofree char *detail = g_strdup_vprintf(fmt, ap);
-    g_autoptr(GError) err = g_error_new(JSON_STREAM_ERROR, code,
-                                        "JSON parse error, %s", detail);
+    g_autofree char *message = g_strconcat("JSON parse error, ", detail, NULL);
 
     if (s->cb.error) {
         s->in_callback = true;
-        s->cb.error(s->opaque, err);
+        s->cb.error(s->opaque, code, message);
         s->in_callback = false;
     }
 }

@@ -140,12 +140,13 @@ static void monitor_on_value(void *opaque, JsonNode *request)
     json_node_unref(request);
 }
 
-static void monitor_on_error(void *opaque, const GError *err)
+static void monitor_on_error(void *opaque, JsonStreamErrorCode code,
+                             const char *message)
 {
     Monitor *mon = opaque;
 
     if (mon->connected) {
-        monitor_send_error(mon, err->message);
+        monitor_send_error(mon, message);
     }
 }
 

@@ -23,7 +23,7 @@
  * than one message, so memory stays bounded by these limits.
  *
  * Errors and recovery.  Every error is reported once through the error
- * callback as a GError whose message reads "JSON parse error, <detail>",
+ * callback, with its kind and a message that reads "JSON parse error, <detail>",
  * ready to be used as the "desc" of a QMP GenericError.  The partial message
  * is dropped and the reader then discards input silently until a new
  * message can begin:
@@ -71,8 +71,6 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#define JSON_STREAM_ERROR (json_stream_error_quark())
-
 typedef enum JsonStreamErrorCode {
     JSON_STREAM_ERROR_SYNTAX,      /* well-formed tokens in a wrong order */
     JSON_STREAM_ERROR_LEXICAL,     /* bad byte, encoding, escape or token */
@@ -95,13 +93,11 @@ typedef struct JsonStreamLimits {
 typedef struct JsonStreamCallbacks {
     /* A complete top-level value; the callee owns @value. */
     void (*value)(void *opaque, JsonNode *value);
-    /* A malformed message; @err is only valid during the call. */
-    void (*error)(void *opaque, const GError *err);
+    /* A malformed message; @message is only valid during the call. */
+    void (*error)(void *opaque, JsonStreamErrorCode code, const char *message);
 } JsonStreamCallbacks;
 
 typedef struct JsonStream JsonStream;
-
-GQuark json_stream_error_quark(void);
 
 /* @cb is copied; @limits may be NULL for the defaults. */
 JsonStream *json_stream_new(const JsonStreamCallbacks *cb, void *opaque,

@@ -339,6 +339,33 @@ static void test_parse_strings(void)
     assert_error(err, "Parameter 'x' expects a scalar value");
 }
 
+/* -smp's and -m's schema types, as vl-machine.c visits them. */
+static void test_machine_types(void)
+{
+    JsonNode *args = keyval_parse("4,sockets=2,cores=2", "cpus", NULL,
+                                  &error_abort);
+    Visitor *v = json_input_visitor_new_keyval(args);
+    SMPConfiguration *smp = NULL;
+    MemorySizeConfiguration *mem = NULL;
+
+    visit_type_SMPConfiguration(v, NULL, &smp, &error_abort);
+    visit_free(v);
+    json_node_unref(args);
+    g_assert_true(smp->has_cpus && smp->cpus == 4);
+    g_assert_true(smp->has_sockets && smp->sockets == 2);
+    g_assert_true(smp->has_cores && smp->cores == 2);
+    g_assert_false(smp->has_threads || smp->has_dies || smp->has_maxcpus);
+    qapi_free_SMPConfiguration(smp);
+
+    args = keyval_parse("1.5G", "size", NULL, &error_abort);
+    v = json_input_visitor_new_keyval(args);
+    visit_type_MemorySizeConfiguration(v, NULL, &mem, &error_abort);
+    visit_free(v);
+    json_node_unref(args);
+    g_assert_cmpuint(mem->size, ==, 3ULL << 29);
+    qapi_free_MemorySizeConfiguration(mem);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -354,5 +381,6 @@ int main(int argc, char **argv)
     g_test_add_func("/keyval/visit/errors", test_netdev_errors);
     g_test_add_func("/keyval/size-rule", test_size_rule);
     g_test_add_func("/keyval/parse/strings", test_parse_strings);
+    g_test_add_func("/keyval/visit/machine-types", test_machine_types);
     return g_test_run();
 }

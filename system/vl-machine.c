@@ -352,9 +352,7 @@ static bool opt_cpu(const char *arg, const char *loc, Error **errp)
     }
     model = g_hash_table_lookup(props, "model");
     if (help && !model) {
-        for (const char *const *m = cpu_models; *m; m++) {
-            printf("%s\n", *m);
-        }
+        vl_print_names(NULL, cpu_models);
         mcfg.exit_now = true;
         return true;
     }

@@ -88,6 +88,16 @@ static bool fail_at(const char *loc, Error *err, Error **errp)
 
 /* ---- option handlers ---- */
 
+void vl_print_names(const char *title, const char *const *names)
+{
+    if (title) {
+        printf("%s\n", title);
+    }
+    for (; *names; names++) {
+        printf("%s\n", *names);
+    }
+}
+
 static void set_str(char **dst, const char *val)
 {
     g_free(*dst);
@@ -142,10 +152,7 @@ static bool opt_display(const char *arg, const char *loc, Error **errp)
     }
     type = g_hash_table_lookup(opts, "type");
     if (help && !type) {
-        printf("Available display backend types:\n");
-        for (const char *const *t = display_types; *t; t++) {
-            printf("%s\n", *t);
-        }
+        vl_print_names("Available display backend types:", display_types);
         cfg.exit_now = true;
         return true;
     }

@@ -3,6 +3,7 @@
  * from -serial's compact syntax, and the front-end API (see
  * include/chardev/char.h).
  */
+#include <stdio.h>
 #include <string.h>
 #include <glib.h>
 
@@ -32,6 +33,16 @@ static const ChardevClass *find_class(const char *name)
         }
     }
     return NULL;
+}
+
+void qemu_chr_print_backends(void)
+{
+    printf("Available chardev backend types:\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(backend_classes); i++) {
+        if (backend_classes[i] != &char_mux_class) {     /* internal */
+            printf("%s\n", backend_classes[i]->name);
+        }
+    }
 }
 
 const char *qemu_chr_opt(ChardevOptions *opts, const char *key)

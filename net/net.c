@@ -307,13 +307,22 @@ bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp)
     return true;
 }
 
+Netdev *net_netdev_from_keyval(JsonNode *args, Error **errp)
+{
+    Netdev *netdev = NULL;
+    Visitor *v = json_input_visitor_new_keyval(args);
+
+    visit_type_Netdev(v, NULL, &netdev, errp);
+    visit_free(v);
+    return netdev;
+}
+
 Netdev *net_parse_netdev(const char *optarg, bool is_netdev, bool *help,
                          Error **errp)
 {
     JsonNode *args = keyval_parse(optarg, "type", help, errp);
     Netdev *netdev = NULL;
     JsonObject *obj;
-    Visitor *v;
 
     if (!args || *help) {
         if (args) {
@@ -325,20 +334,39 @@ Netdev *net_parse_netdev(const char *optarg, bool is_netdev, bool *help,
     /* -net back-ends may go without an id: they get "<type>.N" as QEMU
      * names them. */
     if (!is_netdev && !json_object_has_member(obj, "id") &&
-        json_object_has_member(obj, "type") &&
-        JSON_NODE_HOLDS_VALUE(json_object_get_member(obj, "type"))) {
+        keyval_get_string(obj, "type")) {
         g_autofree char *name = qemu_net_unique_name(
-            json_object_get_string_member(obj, "type"));
+            keyval_get_string(obj, "type"));
         json_object_set_string_member(obj, "id", name);
     }
-    v = json_input_visitor_new_keyval(args);
-    visit_type_Netdev(v, NULL, &netdev, errp);
-    visit_free(v);
+    netdev = net_netdev_from_keyval(args, errp);
     json_node_unref(args);
     return netdev;
 }
 
-static void print_backends(void)
+Netdev *net_nic_netdev(JsonNode *args, const char *id, Error **errp)
+{
+    JsonObject *obj = json_object_new();
+    JsonNode *copy = json_node_new(JSON_NODE_OBJECT);
+    JsonObjectIter iter;
+    const char *key;
+    JsonNode *member;
+    Netdev *netdev;
+
+    json_object_iter_init(&iter, json_node_get_object(args));
+    while (json_object_iter_next(&iter, &key, &member)) {
+        if (strcmp(key, "model") && strcmp(key, "mac") && strcmp(key, "id")) {
+            json_object_set_member(obj, key, json_node_copy(member));
+        }
+    }
+    json_object_set_string_member(obj, "id", id);
+    json_node_take_object(copy, obj);
+    netdev = net_netdev_from_keyval(copy, errp);
+    json_node_unref(copy);
+    return netdev;
+}
+
+void net_print_backends(void)
 {
     printf("Available netdev backend types:\n");
     for (int i = 0; i < NET_CLIENT_DRIVER__MAX; i++) {
@@ -357,7 +385,7 @@ bool net_client_parse(const char *optarg, bool is_netdev, bool *exit_now,
     *exit_now = false;
     netdev = net_parse_netdev(optarg, is_netdev, &help, errp);
     if (help) {
-        print_backends();
+        net_print_backends();
         *exit_now = true;
         return true;
     }

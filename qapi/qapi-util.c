@@ -81,56 +81,70 @@ bool qapi_str_to_uint64(const char *str, uint64_t *result)
     return true;
 }
 
+/* The multiplier a size suffix stands for, or 0 for no suffix. */
+static uint64_t size_suffix(char c)
+{
+    static const char suffixes[] = "BKMGTPE";
+    const char *s = c ? strchr(suffixes, g_ascii_toupper(c)) : NULL;
+
+    return s ? UINT64_C(1) << (10 * (s - suffixes)) : 0;
+}
+
 bool qapi_str_to_size(const char *str, uint64_t *result)
 {
-    const char *p;
+    const char *p = str;
     char *end;
-    uint64_t val, mul = 1;
+    uint64_t val, mul, extra = 0;
     double frac = 0;
-    int shift;
+    bool hex;
 
     if (!str || !g_ascii_isdigit(*str)) {
-        return false;
+        return false;               /* no sign, no blank, no bare '.' */
     }
+    hex = str[0] == '0' && (str[1] == 'x' || str[1] == 'X');
     errno = 0;
-    val = strtoull(str, &end, 10);
-    if (errno) {
+    val = strtoull(str, &end, hex ? 16 : 10);
+    if (errno || (hex && end == str + 2)) {
         return false;
     }
     p = end;
     if (*p == '.') {
-        /* A fraction needs a suffix: "1.5" bytes means nothing. */
-        frac = g_ascii_strtod(p, &end);
-        if (end == p + 1) {
-            return false;
-        }
-        p = end;
-    }
-    if (*p) {
-        static const char suffixes[] = "BKMGTPE";
-        const char *s = strchr(suffixes, g_ascii_toupper(*p));
+        const char *digits = ++p;
 
-        if (!s || p[1]) {
-            return false;
+        if (hex) {
+            return false;           /* no fractional hex */
         }
-        shift = (s - suffixes) * 10;
-        mul = (uint64_t)1 << shift;
-    } else if (frac != 0) {
-        return false;
+        while (g_ascii_isdigit(*p)) {
+            p++;
+        }
+        if (p > digits) {
+            g_autofree char *f = g_strndup(digits - 1, p - digits + 1);
+
+            frac = g_ascii_strtod(f, NULL);
+        }
+    }
+    mul = size_suffix(*p);
+    if (mul) {
+        p++;
+    } else {
+        mul = 1;
+    }
+    if (*p || (frac != 0 && mul == 1)) {
+        return false;               /* a fraction needs a unit above B */
     }
     if (val > UINT64_MAX / mul) {
         return false;
     }
     val *= mul;
     if (frac != 0) {
-        double extra = frac * (double)mul;  /* truncated below */
+        double bytes = frac * (double)mul;      /* truncated to a byte */
 
-        if (extra >= (double)(UINT64_MAX - val)) {
+        if (bytes >= (double)(UINT64_MAX - val)) {
             return false;
         }
-        val += (uint64_t)extra;
+        extra = (uint64_t)bytes;
     }
-    *result = val;
+    *result = val + extra;
     return true;
 }
 

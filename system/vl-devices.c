@@ -27,34 +27,15 @@
 #include "system/vl-devices.h"
 #include "util/keyval.h"
 
-/* keyval text -> string table (for -chardev, -device's helpers). */
+/* keyval text -> string table (for -chardev, -mon, -device). */
 static GHashTable *parse_string_opts(const char *text, const char *implied,
                                      bool *help, Error **errp)
 {
-    JsonNode *args = keyval_parse(text, implied, help, errp);
-    GHashTable *opts;
-    JsonObjectIter iter;
-    const char *key;
-    JsonNode *value;
-
-    if (!args) {
-        return NULL;
-    }
-    opts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    json_object_iter_init(&iter, json_node_get_object(args));
-    while (json_object_iter_next(&iter, &key, &value)) {
-        if (!JSON_NODE_HOLDS_VALUE(value)) {
-            error_setg(errp, "Parameter '%s' expects a scalar value", key);
-            g_hash_table_unref(opts);
-            json_node_unref(args);
-            return NULL;
-        }
-        g_hash_table_insert(opts, g_strdup(key),
-                            g_strdup(json_node_get_string(value)));
-    }
-    json_node_unref(args);
-    return opts;
+    return keyval_parse_strings(text, implied, help, errp);
 }
+
+/* A "help" was answered: the process exits after the command line. */
+static bool exit_requested;
 
 /* ---- NICs from -net nic and -nic ---- */
 
@@ -113,117 +94,160 @@ static bool create_nic(void *opaque, Error **errp)
     return true;
 }
 
-/* Takes "model", "macaddr"/"mac", "id", "name", "netdev" out of OPTS. */
-static NicRequest *nic_request(GHashTable *opts, const char *mac_key,
-                               bool *exit_now, Error **errp)
+/* A NIC request; its model (checked by nic_model_check()) is always
+ * virtio-net-pci. */
+static NicRequest *nic_request(const char *mac, const char *id,
+                               const char *netdev)
 {
     NicRequest *nic = g_new0(NicRequest, 1);
-    const char *model = g_hash_table_lookup(opts, "model");
 
-    if (model && !nic_model_check(model, exit_now, errp)) {
-        g_free(nic);
-        return NULL;
-    }
     nic->model = g_strdup("virtio-net-pci");
-    nic->mac = g_strdup(g_hash_table_lookup(opts, mac_key));
-    nic->id = g_strdup(g_hash_table_lookup(opts, "id"));
-    nic->netdev = g_strdup(g_hash_table_lookup(opts, "netdev"));
+    nic->mac = g_strdup(mac);
+    nic->id = g_strdup(id);
+    nic->netdev = g_strdup(netdev);
     return nic;
 }
 
-/* ---- -netdev and -net ---- */
+/* ---- -netdev, -net and -nic ---- */
 
+/* A back-end, parsed when the command line was read, created before the
+ * machine. */
 typedef struct NetdevRequest {
-    char *text;
+    Netdev *netdev;
     bool is_netdev;
+    bool auto_id;       /* -net without id: "<type>.N", named when created */
 } NetdevRequest;
 
 static bool create_netdev(void *opaque, Error **errp)
 {
     NetdevRequest *req = opaque;
-    bool exit_now;
 
-    return net_client_parse(req->text, req->is_netdev, &exit_now, errp);
+    if (req->auto_id) {
+        g_free(req->netdev->id);
+        req->netdev->id = qemu_net_unique_name(
+            NetClientDriver_str(req->netdev->type));
+    }
+    return net_client_init(req->netdev, req->is_netdev, errp);
 }
 
-/* Parses TEXT now (so a typo fails before anything is built). */
-static bool netdev_check(const char *text, bool is_netdev, bool *exit_now,
-                         Error **errp)
+static void add_netdev(Netdev *netdev, bool is_netdev, bool auto_id,
+                       const char *loc)
+{
+    NetdevRequest *req = g_new0(NetdevRequest, 1);
+
+    req->netdev = netdev;
+    req->is_netdev = is_netdev;
+    req->auto_id = auto_id;
+    vl_add_init_hook(VL_PHASE_BEFORE_MACHINE, create_netdev, req, loc);
+}
+
+/*
+ * The keyval tree of a -netdev/-net/-nic argument into *ARGS; after
+ * "help" (the back-end list is printed) *ARGS is NULL.
+ */
+static bool net_option_parse(const char *arg, JsonNode **args, Error **errp)
 {
     bool help = false;
-    g_autoptr(Netdev) netdev = net_parse_netdev(text, is_netdev, &help, errp);
 
-    if (help) {
-        bool unused;
-        *exit_now = true;
-        return net_client_parse(text, is_netdev, &unused, errp);
+    *args = keyval_parse(arg, "type", &help, errp);
+    if (*args && help) {
+        net_print_backends();
+        exit_requested = true;
+        json_node_unref(*args);
+        *args = NULL;
+        return true;
     }
-    return netdev != NULL;
+    return *args != NULL;
 }
-
-static bool exit_requested;
 
 static bool opt_netdev(const char *arg, const char *loc, Error **errp)
 {
-    NetdevRequest *req;
+    JsonNode *args;
+    Netdev *netdev;
 
-    if (!netdev_check(arg, true, &exit_requested, errp)) {
+    if (!net_option_parse(arg, &args, errp)) {
         return false;
     }
-    req = g_new0(NetdevRequest, 1);
-    req->text = g_strdup(arg);
-    req->is_netdev = true;
-    vl_add_init_hook(VL_PHASE_BEFORE_MACHINE, create_netdev, req, loc);
+    if (!args) {
+        return true;            /* help */
+    }
+    netdev = net_netdev_from_keyval(args, errp);
+    json_node_unref(args);
+    if (!netdev) {
+        return false;
+    }
+    add_netdev(netdev, true, false, loc);
     return true;
 }
 
-static bool opt_net(const char *arg, const char *loc, Error **errp)
+/* -net nic: the NetLegacyNicOptions of a Netdev, as a NIC request. */
+static bool add_legacy_nic(Netdev *nd, bool auto_id, const char *loc,
+                           Error **errp)
 {
-    bool help = false;
-    g_autoptr(GHashTable) opts = parse_string_opts(arg, "type", &help, errp);
-    const char *type;
+    NetLegacyNicOptions *o = &nd->u.nic;
+    NicRequest *nic;
 
-    if (!opts) {
+    if (o->addr || o->has_vectors) {
+        error_setg(errp, "'%s' is not supported with -net nic: use -device "
+                   "virtio-net-pci", o->addr ? "addr" : "vectors");
         return false;
     }
-    type = g_hash_table_lookup(opts, "type");
-    if (help && !type) {
-        printf("Available netdev backend types:\nnic\nuser\ntap\nbridge\nhubport\n");
-        exit_requested = true;
-        return true;
+    if (o->model && !nic_model_check(o->model, &exit_requested, errp)) {
+        return false;
     }
-    if (type && !strcmp(type, "nic")) {
-        NicRequest *nic = nic_request(opts, "macaddr", &exit_requested, errp);
-        if (!nic) {
-            return false;
-        }
-        GHashTableIter it;
-        gpointer key;
-        g_hash_table_iter_init(&it, opts);
-        while (g_hash_table_iter_next(&it, &key, NULL)) {
-            if (strcmp(key, "type") && strcmp(key, "model") &&
-                strcmp(key, "macaddr") && strcmp(key, "id") &&
-                strcmp(key, "name") && strcmp(key, "netdev")) {
-                error_setg(errp, "Invalid parameter '%s'", (char *)key);
-                return false;
-            }
-        }
-        vl_add_init_hook(VL_PHASE_AFTER_MACHINE, create_nic, nic, loc);
-        return true;
+    if (exit_requested) {
+        return true;            /* model=help */
     }
+    nic = nic_request(o->macaddr, auto_id ? NULL : nd->id, o->netdev);
+    vl_add_init_hook(VL_PHASE_AFTER_MACHINE, create_nic, nic, loc);
+    return true;
+}
+
+/*
+ * -net TYPE[,id=ID|name=ID][,...]: a back-end on hub 0, or with TYPE nic
+ * a NIC on it.  Without an id a back-end is named "<type>.N" when it is
+ * created (the names count the clients that exist by then).
+ */
+static bool opt_net(const char *arg, const char *loc, Error **errp)
+{
+    JsonNode *args;
+    JsonObject *obj;
+    const char *type;
+    g_autoptr(Netdev) netdev = NULL;
+    bool auto_id;
+
+    if (!net_option_parse(arg, &args, errp)) {
+        return false;
+    }
+    if (!args) {
+        return true;            /* help */
+    }
+    obj = json_node_get_object(args);
+    type = keyval_get_string(obj, "type");
     if (type && !strcmp(type, "none")) {
+        json_node_unref(args);
         return true;
     }
-    {
-        NetdevRequest *req;
-        if (!netdev_check(arg, false, &exit_requested, errp)) {
-            return false;
-        }
-        req = g_new0(NetdevRequest, 1);
-        req->text = g_strdup(arg);
-        req->is_netdev = false;
-        vl_add_init_hook(VL_PHASE_BEFORE_MACHINE, create_netdev, req, loc);
+    /* "name" is -net's old spelling of "id" */
+    if (!json_object_has_member(obj, "id") &&
+        keyval_get_string(obj, "name")) {
+        json_object_set_string_member(obj, "id",
+                                      keyval_get_string(obj, "name"));
     }
+    json_object_remove_member(obj, "name");
+    auto_id = !json_object_has_member(obj, "id");
+    if (auto_id) {
+        json_object_set_string_member(obj, "id", "");
+    }
+    netdev = net_netdev_from_keyval(args, errp);
+    json_node_unref(args);
+    if (!netdev) {
+        return false;
+    }
+    if (netdev->type == NET_CLIENT_DRIVER_NIC) {
+        return add_legacy_nic(netdev, auto_id, loc, errp);
+    }
+    add_netdev(g_steal_pointer(&netdev), false, auto_id, loc);
     return true;
 }
 
@@ -234,64 +258,43 @@ static bool opt_net(const char *arg, const char *loc, Error **errp)
 static bool opt_nic(const char *arg, const char *loc, Error **errp)
 {
     static unsigned nic_count;
-    bool help = false;
-    g_autoptr(GHashTable) opts = parse_string_opts(arg, "type", &help, errp);
-    g_autoptr(GString) netdev_text = NULL;
+    g_autofree char *id = NULL;
+    JsonNode *args;
+    JsonObject *obj;
+    const char *type, *model;
     NicRequest *nic;
-    NetdevRequest *req;
-    GHashTableIter it;
-    gpointer key, value;
-    const char *type;
+    Netdev *netdev;
 
-    if (!opts) {
+    if (!net_option_parse(arg, &args, errp)) {
         return false;
     }
-    type = g_hash_table_lookup(opts, "type");
+    if (!args) {
+        return true;            /* help */
+    }
+    obj = json_node_get_object(args);
+    type = keyval_get_string(obj, "type");
     if (type && !strcmp(type, "none")) {
+        json_node_unref(args);
         return true;
     }
-    if (help && !type) {
-        printf("Available netdev backend types:\nuser\ntap\nbridge\n");
-        exit_requested = true;
-        return true;
-    }
-    nic = nic_request(opts, "mac", &exit_requested, errp);
-    if (!nic || exit_requested) {
-        return nic != NULL;
-    }
-    g_free(nic->id);
-    nic->id = NULL;
-    g_free(nic->netdev);
-    nic->netdev = g_strdup_printf("__org.qemu.nic%u", nic_count++);
-
-    /* What is left describes the netdev; keep the user's order-free set. */
-    netdev_text = g_string_new(type ? type : "");
-    g_string_append_printf(netdev_text, ",id=%s", nic->netdev);
-    g_hash_table_iter_init(&it, opts);
-    while (g_hash_table_iter_next(&it, &key, &value)) {
-        g_autofree char *escaped = NULL;
-        GString *e;
-        if (!strcmp(key, "type") || !strcmp(key, "model") ||
-            !strcmp(key, "mac") || !strcmp(key, "id")) {
-            continue;
-        }
-        e = g_string_new("");
-        for (const char *p = value; *p; p++) {
-            g_string_append_c(e, *p);
-            if (*p == ',') {
-                g_string_append_c(e, ',');      /* keyval escaping */
-            }
-        }
-        escaped = g_string_free(e, FALSE);
-        g_string_append_printf(netdev_text, ",%s=%s", (char *)key, escaped);
-    }
-    if (!netdev_check(netdev_text->str, true, &exit_requested, errp)) {
+    model = keyval_get_string(obj, "model");
+    if (model && !nic_model_check(model, &exit_requested, errp)) {
+        json_node_unref(args);
         return false;
     }
-    req = g_new0(NetdevRequest, 1);
-    req->text = g_strdup(netdev_text->str);
-    req->is_netdev = true;
-    vl_add_init_hook(VL_PHASE_BEFORE_MACHINE, create_netdev, req, loc);
+    if (exit_requested) {
+        json_node_unref(args);
+        return true;            /* model=help */
+    }
+    id = g_strdup_printf("__org.qemu.nic%u", nic_count++);
+    netdev = net_nic_netdev(args, id, errp);
+    if (!netdev) {
+        json_node_unref(args);
+        return false;
+    }
+    nic = nic_request(keyval_get_string(obj, "mac"), NULL, id);
+    json_node_unref(args);
+    add_netdev(netdev, true, false, loc);
     vl_add_init_hook(VL_PHASE_AFTER_MACHINE, create_nic, nic, loc);
     return true;
 }
@@ -340,7 +343,7 @@ static bool opt_chardev(const char *arg, const char *loc, Error **errp)
         return false;
     }
     if (help) {
-        printf("Available chardev backend types:\nsocket\nstdio\nfile\nnull\n");
+        qemu_chr_print_backends();
         exit_requested = true;
         g_hash_table_unref(opts);
         return true;

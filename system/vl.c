@@ -24,6 +24,8 @@
 #include "system/runstate.h"
 #include "system/vl.h"
 #include "system/vl-devices.h"
+#include "system/vl-machine.h"
+#include "util/keyval.h"
 
 #define PROG "qemu-system-riscv64"
 
@@ -37,14 +39,6 @@ typedef struct SerialSpec {
 } SerialSpec;
 
 static struct {
-    char *machine_type;
-    char *machine_loc;
-    GHashTable *machine_props;      /* from -M NAME,key=value */
-    uint64_t ram_size;              /* 0: the machine's default */
-    char *ram_loc;
-    unsigned smp;
-    char *smp_loc;
-    uint64_t tb_size;               /* -accel tcg,tb-size= in bytes */
     char *firmware, *firmware_loc;
     char *kernel, *kernel_loc;
     char *initrd, *initrd_loc;
@@ -92,242 +86,22 @@ static bool fail_at(const char *loc, Error *err, Error **errp)
     return false;
 }
 
-/* ---- small parsers ---- */
+/* ---- option handlers ---- */
 
-/*
- * "a=b,c=d" with ",," for a literal comma; the first item may omit
- * "IMPLIED=" when IMPLIED is non-NULL.  Keys map to values in a new table.
- */
-static GHashTable *parse_kv(const char *str, const char *implied,
-                            Error **errp)
+void vl_print_names(const char *title, const char *const *names)
 {
-    GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal,
-                                          g_free, g_free);
-    const char *p = str;
-    bool first = true;
-
-    while (*p) {
-        GString *item = g_string_new(NULL);
-        char *eq, *key, *val;
-
-        for (; *p; p++) {
-            if (*p == ',') {
-                if (p[1] == ',') {
-                    g_string_append_c(item, ',');
-                    p++;
-                    continue;
-                }
-                p++;
-                break;
-            }
-            g_string_append_c(item, *p);
-        }
-        eq = strchr(item->str, '=');
-        if (eq) {
-            key = g_strndup(item->str, eq - item->str);
-            val = g_strdup(eq + 1);
-        } else if (first && implied) {
-            key = g_strdup(implied);
-            val = g_strdup(item->str);
-        } else if (!strcmp(item->str, "help") || !strcmp(item->str, "?")) {
-            key = g_strdup("help");
-            val = g_strdup("on");
-        } else if (item->len) {
-            error_setg(errp, "Expected '=' after parameter '%s'", item->str);
-            g_string_free(item, TRUE);
-            g_hash_table_destroy(h);
-            return NULL;
-        } else {
-            g_string_free(item, TRUE);
-            first = false;
-            continue;
-        }
-        g_hash_table_replace(h, key, val);
-        g_string_free(item, TRUE);
-        first = false;
+    if (title) {
+        printf("%s\n", title);
     }
-    return h;
-}
-
-/*
- * A size as QEMU takes it: a number, optionally with a fraction, and an
- * optional suffix B/K/M/G/T/P/E (powers of 1024); DEFAULT_UNIT without one.
- */
-static bool parse_size(const char *str, uint64_t default_unit, uint64_t *out)
-{
-    char *end;
-    double val;
-    uint64_t unit = default_unit;
-
-    errno = 0;
-    if (!g_ascii_isdigit(*str) && *str != '.') {
-        return false;
+    for (; *names; names++) {
+        printf("%s\n", *names);
     }
-    val = g_ascii_strtod(str, &end);
-    if (errno || end == str || val < 0) {
-        return false;
-    }
-    switch (g_ascii_tolower(*end)) {
-    case '\0':
-        break;
-    case 'b': unit = 1; end++; break;
-    case 'k': unit = KiB; end++; break;
-    case 'm': unit = MiB; end++; break;
-    case 'g': unit = GiB; end++; break;
-    case 't': unit = TiB; end++; break;
-    case 'p': unit = 1024 * TiB; end++; break;
-    case 'e': unit = 1024 * 1024 * TiB; end++; break;
-    default:
-        return false;
-    }
-    if (*end || val * unit >= 18446744073709551616.0) {
-        return false;
-    }
-    *out = (uint64_t)(val * unit);
-    return true;
-}
-
-static bool parse_uint(const char *str, unsigned *out)
-{
-    char *end;
-    unsigned long v;
-
-    if (!g_ascii_isdigit(*str)) {
-        return false;
-    }
-    errno = 0;
-    v = strtoul(str, &end, 10);
-    if (errno || *end || v > UINT_MAX) {
-        return false;
-    }
-    *out = (unsigned)v;
-    return true;
 }
 
 static void set_str(char **dst, const char *val)
 {
     g_free(*dst);
     *dst = g_strdup(val);
-}
-
-/* ---- option handlers ---- */
-
-static void list_machines(void)
-{
-    printf("Supported machines are:\n");
-    for (int i = 0; machine_classes[i]; i++) {
-        printf("%-20s %s%s\n", machine_classes[i]->name,
-               machine_classes[i]->desc,
-               machine_classes[i]->is_default ? " (default)" : "");
-    }
-}
-
-static bool opt_machine(const char *arg, const char *loc, Error **errp)
-{
-    GHashTable *props = parse_kv(arg, "type", errp);
-    const char *type;
-
-    if (!props) {
-        return false;
-    }
-    type = g_hash_table_lookup(props, "type");
-    if (type && (!strcmp(type, "help") || !strcmp(type, "?"))) {
-        list_machines();
-        cfg.exit_now = true;
-        g_hash_table_destroy(props);
-        return true;
-    }
-    if (type) {
-        set_str(&cfg.machine_type, type);
-        set_str(&cfg.machine_loc, loc);
-    }
-    if (!cfg.machine_props) {
-        cfg.machine_props = props;
-    } else {
-        GHashTableIter it;
-        gpointer k, v;
-
-        g_hash_table_iter_init(&it, props);
-        while (g_hash_table_iter_next(&it, &k, &v)) {
-            g_hash_table_replace(cfg.machine_props, g_strdup(k),
-                                 g_strdup(v));
-        }
-        g_hash_table_destroy(props);
-    }
-    if (!cfg.machine_loc) {
-        set_str(&cfg.machine_loc, loc);
-    }
-    return true;
-}
-
-static bool opt_m(const char *arg, const char *loc, Error **errp)
-{
-    g_autoptr(GHashTable) props = parse_kv(arg, "size", errp);
-    const char *size;
-
-    if (!props) {
-        return false;
-    }
-    size = g_hash_table_lookup(props, "size");
-    if (g_hash_table_size(props) != (size ? 1u : 0u)) {
-        error_setg(errp, "Invalid parameter (only 'size' is supported)");
-        return false;
-    }
-    if (!size || !parse_size(size, MiB, &cfg.ram_size)) {
-        error_setg(errp, "Parameter 'size' expects a non-negative number "
-                    "below 2^64\nOptional suffix k, M, G, T, P or E means "
-                    "kilo-, mega-, giga-, tera-, peta-\nand exabytes, "
-                    "respectively.");
-        return false;
-    }
-    set_str(&cfg.ram_loc, loc);
-    return true;
-}
-
-static bool opt_smp(const char *arg, const char *loc, Error **errp)
-{
-    static const char *const keys[] = {
-        "cpus", "sockets", "dies", "clusters", "cores", "threads", "maxcpus",
-    };
-    g_autoptr(GHashTable) props = parse_kv(arg, "cpus", errp);
-    unsigned v[G_N_ELEMENTS(keys)];
-    bool have[G_N_ELEMENTS(keys)];
-    unsigned known = 0, cpus;
-
-    if (!props) {
-        return false;
-    }
-    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
-        const char *s = g_hash_table_lookup(props, keys[i]);
-
-        have[i] = s != NULL;
-        v[i] = 1;
-        if (s) {
-            known++;
-            if (!parse_uint(s, &v[i])) {
-                error_setg(errp, "Parameter '%s' expects a number", keys[i]);
-                return false;
-            }
-        }
-    }
-    if (known != g_hash_table_size(props)) {
-        error_setg(errp, "Invalid parameter (supported: cpus, sockets, "
-                    "dies, clusters, cores, threads, maxcpus)");
-        return false;
-    }
-    cpus = have[0] ? v[0] : v[1] * v[2] * v[3] * v[4] * v[5];
-    if (cpus == 0) {
-        error_setg(errp, "Invalid SMP CPUs 0");
-        return false;
-    }
-    if (have[6] && v[6] != cpus) {
-        error_setg(errp, "maxcpus must equal cpus: CPU hotplug is not "
-                    "supported");
-        return false;
-    }
-    cfg.smp = cpus;
-    set_str(&cfg.smp_loc, loc);
-    return true;
 }
 
 #define FILE_OPT(fn, field)                                              \
@@ -361,22 +135,37 @@ static bool opt_nographic(const char *arg, const char *loc, Error **errp)
     return true;
 }
 
+/* The display back-ends there are (-display help lists them). */
+static const char *const display_types[] = { "none", NULL };
+
 static bool opt_display(const char *arg, const char *loc, Error **errp)
 {
-    g_autofree char *type = g_strndup(arg, strcspn(arg, ","));
+    bool help = false;
+    g_autoptr(GHashTable) opts = keyval_parse_strings(arg, "type", &help,
+                                                      errp);
+    const char *type;
+    GHashTableIter it;
+    gpointer key;
 
-    if (!strcmp(type, "help") || !strcmp(type, "?")) {
-        printf("Available display backend types:\nnone\n");
+    if (!opts) {
+        return false;
+    }
+    type = g_hash_table_lookup(opts, "type");
+    if (help && !type) {
+        vl_print_names("Available display backend types:", display_types);
         cfg.exit_now = true;
         return true;
     }
-    if (strcmp(type, "none")) {
-        error_setg(errp, "Display '%s' is not available", type);
+    if (!type || !g_strv_contains(display_types, type)) {
+        error_setg(errp, "Display '%s' is not available", type ? type : "");
         return false;
     }
-    if (type[0] && arg[strlen(type)]) {
-        error_setg(errp, "Invalid parameter '%s'", arg + strlen(type) + 1);
-        return false;
+    g_hash_table_iter_init(&it, opts);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        if (strcmp(key, "type")) {
+            error_setg(errp, "Invalid parameter '%s'", (const char *)key);
+            return false;
+        }
     }
     cfg.display_none = true;
     return true;
@@ -405,23 +194,29 @@ static bool opt_nodefaults(const char *arg, const char *loc, Error **errp)
     return true;
 }
 
+/* -name [guest=]NAME[,process=P][,debug-threads=on|off] */
 static bool opt_name(const char *arg, const char *loc, Error **errp)
 {
-    g_autoptr(GHashTable) props = parse_kv(arg, "guest", errp);
+    static const char *const keys[] = {
+        "guest", "process", "debug-threads", NULL
+    };
+    g_autoptr(GHashTable) opts = keyval_parse_strings(arg, "guest", NULL,
+                                                      errp);
+    GHashTableIter it;
+    gpointer key;
     const char *guest;
 
-    if (!props) {
+    if (!opts) {
         return false;
     }
-    guest = g_hash_table_lookup(props, "guest");
-    g_hash_table_remove(props, "guest");
-    g_hash_table_remove(props, "process");
-    g_hash_table_remove(props, "debug-threads");
-    if (g_hash_table_size(props)) {
-        error_setg(errp, "Invalid parameter (supported: guest, process, "
-                    "debug-threads)");
-        return false;
+    g_hash_table_iter_init(&it, opts);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        if (!g_strv_contains(keys, key)) {
+            error_setg(errp, "Invalid parameter '%s'", (const char *)key);
+            return false;
+        }
     }
+    guest = g_hash_table_lookup(opts, "guest");
     if (guest) {
         set_str(&cfg.name, guest);
     }
@@ -477,107 +272,6 @@ static bool opt_no_shutdown(const char *arg, const char *loc, Error **errp)
     return true;
 }
 
-/* -accel tcg[,thread=single][,tb-size=MiB][,split-wx=off] */
-static bool opt_accel(const char *arg, const char *loc, Error **errp)
-{
-    g_autoptr(GHashTable) props = parse_kv(arg, "accel", errp);
-    GHashTableIter it;
-    gpointer key, value;
-    const char *type;
-
-    if (!props) {
-        return false;
-    }
-    type = g_hash_table_lookup(props, "accel");
-    if (!type) {
-        error_setg(errp, "Parameter 'accel' is missing");
-        return false;
-    }
-    if (!strcmp(type, "help") || !strcmp(type, "?")) {
-        printf("Accelerators supported in QEMU binary:\ntcg\n");
-        cfg.exit_now = true;
-        return true;
-    }
-    if (strcmp(type, "tcg")) {
-        error_setg(errp, "invalid accelerator %s", type);
-        return false;
-    }
-    g_hash_table_iter_init(&it, props);
-    while (g_hash_table_iter_next(&it, &key, &value)) {
-        const char *k = key, *v = value;
-        unsigned mib;
-
-        if (!strcmp(k, "accel")) {
-            continue;
-        } else if (!strcmp(k, "thread")) {
-            if (!strcmp(v, "multi")) {
-                error_setg(errp, "thread=multi is not supported: "
-                                       "all harts run on one host thread");
-                return false;
-            }
-            if (strcmp(v, "single")) {
-                error_setg(errp, "Invalid 'thread' setting %s", v);
-                return false;
-            }
-        } else if (!strcmp(k, "tb-size")) {
-            /* MiB of translated code; 0 keeps the default */
-            if (!parse_uint(v, &mib)) {
-                error_setg(errp, "Parameter 'tb-size' expects "
-                                       "uint64");
-                return false;
-            }
-            if (mib > 4096) {
-                error_setg(errp, "tb-size %u MiB is too large "
-                                       "(at most 4096)", mib);
-                return false;
-            }
-            cfg.tb_size = (uint64_t)mib << 20;
-        } else if (!strcmp(k, "split-wx")) {
-            if (!strcmp(v, "on")) {
-                error_setg(errp, "split-wx=on is not supported");
-                return false;
-            }
-            if (strcmp(v, "off")) {
-                error_setg(errp, "Parameter 'split-wx' expects "
-                                       "'on' or 'off'");
-                return false;
-            }
-        } else {
-            error_setg(errp, "Property 'tcg-accel.%s' not found",
-                                   k);
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool opt_enable_kvm(const char *arg, const char *loc, Error **errp)
-{
-    error_setg(errp, "invalid accelerator kvm");
-    return false;
-}
-
-static bool opt_cpu(const char *arg, const char *loc, Error **errp)
-{
-    g_autofree char *model = g_strndup(arg, strcspn(arg, ","));
-
-    if (!strcmp(model, "help") || !strcmp(model, "?")) {
-        printf("max\nrv64\n");
-        cfg.exit_now = true;
-        return true;
-    }
-    if (strcmp(model, "rv64") && strcmp(model, "max")) {
-        error_setg(errp, "unable to find CPU model '%s'", model);
-        return false;
-    }
-    if (model[0] && arg[strlen(model)]) {
-        error_setg(errp, "CPU properties are not supported");
-        return false;
-    }
-    return true;
-}
-
-static const QemuOptionDesc vl_options[];
 static void print_help(void);
 
 static bool opt_help(const char *arg, const char *loc, Error **errp)
@@ -596,25 +290,15 @@ static bool opt_version(const char *arg, const char *loc, Error **errp)
     return true;
 }
 
-static const QemuOptionDesc vl_options[] = {
+static const QemuOptionDesc vl_std_options[] = {
     { "h", false, opt_help, NULL, "display this help and exit" },
     { "help", false, opt_help, NULL, "display this help and exit" },
     { "version", false, opt_version, NULL, "display version information "
       "and exit" },
-    { "machine", true, opt_machine, "[type=]name[,prop=value[,...]]",
-      "selects emulated machine ('-machine help' for a list)\n"
-      "dumpdtb=file writes the device tree to file and exits" },
-    { "M", true, opt_machine, "[type=]name[,prop=value[,...]]",
-      "same as -machine" },
-    { "cpu", true, opt_cpu, "cpu", "select CPU ('-cpu help' for a list)" },
-    { "accel", true, opt_accel, "tcg[,tb-size=n][,thread=single]",
-      "select accelerator (only tcg); tb-size sets the MiB of translated\n"
-      "code kept (default 32)" },
-    { "enable-kvm", false, opt_enable_kvm, NULL, "not supported" },
-    { "m", true, opt_m, "[size=]megs[M|G]", "configure guest RAM "
-      "(default 128M on virt)" },
-    { "smp", true, opt_smp, "[cpus=]n[,maxcpus=n][,sockets=..]",
-      "set the number of harts (1..8 on virt)" },
+    { NULL },
+};
+
+static const QemuOptionDesc vl_options[] = {
     { "bios", true, opt_bios, "file|default|none", "set the firmware "
       "('default': OpenSBI fw_dynamic)" },
     { "kernel", true, opt_kernel, "bzImage", "use 'bzImage' as kernel image" },
@@ -652,6 +336,8 @@ static const QemuOptionDesc vl_options[] = {
  * -chardev, -qmp, ...) by listing its table here.
  */
 static const QemuOptionDesc *const option_tables[] = {
+    vl_std_options,
+    vl_machine_options,
     vl_options,
     vl_device_options,
 };
@@ -721,7 +407,7 @@ static bool parse_command_line(int argc, char **argv, Error **errp)
         if (!d->handler(arg, loc, &err)) {
             return fail_at(loc, err, errp);
         }
-        if (cfg.exit_now) {
+        if (cfg.exit_now || vl_machine_exit_requested()) {
             return true;
         }
     }
@@ -747,87 +433,9 @@ static bool run_hooks(VLPhase phase, Error **errp)
 
 static bool configure_machine(MachineState *ms, Error **errp)
 {
-    const MachineClass *mc;
-
-    if (cfg.machine_type) {
-        mc = machine_find_class(cfg.machine_type);
-        if (!mc) {
-            error_setg(errp, "unsupported machine type");
-            error_append_hint(errp, "Use -machine help to list supported "
-                              "machines\n");
-            return false;
-        }
-    } else {
-        mc = machine_default_class();
-    }
-    ms->mc = mc;
-
-    if (cfg.machine_props) {
-        GHashTableIter it;
-        gpointer k, v;
-
-        if (g_hash_table_lookup(cfg.machine_props, "help")) {
-            printf("%s-machine options:\n", mc->name);
-            for (int i = 0; mc->props && mc->props[i]; i++) {
-                printf("  %s=<str>\n", mc->props[i]);
-            }
-            printf("  accel=<str>\n");
-            cfg.exit_now = true;
-            return true;
-        }
-        g_hash_table_iter_init(&it, cfg.machine_props);
-        while (g_hash_table_iter_next(&it, &k, &v)) {
-            bool known = !strcmp(k, "type");
-
-            if (!strcmp(k, "accel")) {
-                if (strcmp(v, "tcg")) {
-                    error_setg(errp, "%s: invalid accelerator %s",
-                               cfg.machine_loc, (const char *)v);
-                    return false;
-                }
-                continue;
-            }
-            for (int i = 0; mc->props && mc->props[i]; i++) {
-                known |= !strcmp(k, mc->props[i]);
-            }
-            if (!known) {
-                error_setg(errp, "%s: Property '%s-machine.%s' not found",
-                           cfg.machine_loc, mc->name, (const char *)k);
-                return false;
-            }
-        }
-        ms->dumpdtb = g_strdup(g_hash_table_lookup(cfg.machine_props,
-                                                   "dumpdtb"));
-    }
-
-    ms->ram_size = cfg.ram_size ? cfg.ram_size : mc->default_ram_size;
-    if (cfg.ram_loc) {
-        /* whole pages: the CPU maps RAM page by page */
-        if (mc->min_ram_size && ms->ram_size < mc->min_ram_size) {
-            error_setg(errp, "%s: invalid RAM size: machine '%s' needs at "
-                       "least %" G_GUINT64_FORMAT " MiB", cfg.ram_loc,
-                       mc->name, mc->min_ram_size / MiB);
-            return false;
-        }
-        if (mc->max_ram_size && ms->ram_size > mc->max_ram_size) {
-            error_setg(errp, "%s: invalid RAM size: machine '%s' supports "
-                       "at most %" G_GUINT64_FORMAT " GiB", cfg.ram_loc,
-                       mc->name, mc->max_ram_size / GiB);
-            return false;
-        }
-        if (ms->ram_size & 4095) {
-            ms->ram_size = (ms->ram_size + 4095) & ~(uint64_t)4095;
-        }
-    }
-
-    ms->smp_cpus = cfg.smp ? cfg.smp : 1;
-    ms->tb_size = cfg.tb_size;
-    if (mc->max_cpus && ms->smp_cpus > mc->max_cpus) {
-        error_setg(errp, "Invalid SMP CPUs %u. The max CPUs supported by "
-                   "machine '%s' is %u", ms->smp_cpus, mc->name, mc->max_cpus);
+    if (!vl_machine_configure(ms, errp)) {
         return false;
     }
-
     if (!cfg.kernel) {
         if (cfg.initrd) {
             error_setg(errp, "-initrd only allowed with -kernel option");
@@ -1014,11 +622,12 @@ static bool qemu_init(int argc, char **argv, Error **errp)
     if (!parse_command_line(argc, argv, errp)) {
         return false;
     }
-    if (cfg.exit_now || vl_devices_exit_requested()) {
+    if (cfg.exit_now || vl_machine_exit_requested() ||
+        vl_devices_exit_requested()) {
         return false;
     }
     ms = current_machine = g_new0(MachineState, 1);
-    if (!configure_machine(ms, errp) || cfg.exit_now) {
+    if (!configure_machine(ms, errp)) {
         return false;
     }
     qemu_set_log(cfg.log_mask);

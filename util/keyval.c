@@ -258,3 +258,49 @@ fail:
     json_node_unref(node);
     return NULL;
 }
+
+static const char *scalar_string(JsonNode *value)
+{
+    if (value && JSON_NODE_HOLDS_ARRAY(value)) {
+        JsonArray *arr = json_node_get_array(value);
+        guint len = json_array_get_length(arr);
+
+        value = len ? json_array_get_element(arr, len - 1) : NULL;
+    }
+    return value && JSON_NODE_HOLDS_VALUE(value) ?
+        json_node_get_string(value) : NULL;
+}
+
+const char *keyval_get_string(JsonObject *obj, const char *key)
+{
+    return scalar_string(json_object_get_member(obj, key));
+}
+
+GHashTable *keyval_parse_strings(const char *params, const char *implied_key,
+                                 bool *p_help, Error **errp)
+{
+    JsonNode *args = keyval_parse(params, implied_key, p_help, errp);
+    GHashTable *opts;
+    JsonObjectIter iter;
+    const char *key;
+    JsonNode *value;
+
+    if (!args) {
+        return NULL;
+    }
+    opts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    json_object_iter_init(&iter, json_node_get_object(args));
+    while (json_object_iter_next(&iter, &key, &value)) {
+        const char *str = scalar_string(value);
+
+        if (!str) {
+            error_setg(errp, "Parameter '%s' expects a scalar value", key);
+            g_hash_table_unref(opts);
+            json_node_unref(args);
+            return NULL;
+        }
+        g_hash_table_insert(opts, g_strdup(key), g_strdup(str));
+    }
+    json_node_unref(args);
+    return opts;
+}

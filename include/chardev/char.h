@@ -101,6 +101,8 @@ Chardev *qemu_chr_new(const char *label, const char *filename, Error **errp);
  * label; other keys go to the class's open() (for -chardev).
  */
 Chardev *qemu_chr_new_from_opts(ChardevOptions *opts, Error **errp);
+/* -chardev help: the back-ends a user can create, from the class table. */
+void qemu_chr_print_backends(void);
 Chardev *qemu_chr_find(const char *label);
 /* Close and free one back-end, or all of them (at exit). */
 void qemu_chr_delete(Chardev *chr);

@@ -35,6 +35,8 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include <json-glib/json-glib.h>
+
 #include "qapi/error.h"
 #include "qapi/qapi-types.h"
 
@@ -128,13 +130,28 @@ void qemu_set_offload(NetClientState *nc, bool csum, bool tso4, bool tso6,
  */
 bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp);
 /*
- * The command line's -netdev/-net argument ("bridge,id=hn0,br=br0") into a
- * Netdev, through the same visitor QMP uses.  *HELP is set for "help" and
- * "TYPE,help" (and NULL returned without an error).  A -net back-end
- * (IS_NETDEV false) without an id is named "<type>.N".
+ * A keyval tree (keyval_parse(ARG, "type", ...)) into a Netdev, through
+ * the visitor QMP's netdev_add uses.  This is how every command-line
+ * network option becomes a typed value, once, when it is read.
+ */
+Netdev *net_netdev_from_keyval(JsonNode *args, Error **errp);
+/*
+ * -nic's back-end: ARGS, the tree of "-nic TYPE[,model=M][,mac=MAC]
+ * [,backend options]", without model, mac and id, as a Netdev named ID.
+ * Values are taken as parsed: nothing is written back out as text.
+ */
+Netdev *net_nic_netdev(JsonNode *args, const char *id, Error **errp);
+/*
+ * One -netdev/-net argument ("bridge,id=hn0,br=br0") into a Netdev, for
+ * callers that create it at once (HMP netdev_add).  *HELP is set for
+ * "help" and "TYPE,help" (and NULL returned without an error).  A -net
+ * back-end (IS_NETDEV false) without an id is named "<type>.N" from the
+ * clients that exist now.
  */
 Netdev *net_parse_netdev(const char *optarg, bool is_netdev, bool *help,
                          Error **errp);
+/* "Available netdev backend types:", from the back-ends built in. */
+void net_print_backends(void);
 /* Parses and creates; with "help", lists the back-ends and sets *EXIT_NOW. */
 bool net_client_parse(const char *optarg, bool is_netdev, bool *exit_now,
                       Error **errp);

@@ -43,9 +43,14 @@ bool id_wellformed(const char *id);
 bool qapi_str_to_int64(const char *str, int64_t *result);
 bool qapi_str_to_uint64(const char *str, uint64_t *result);
 /*
- * A byte count with an optional binary suffix: B, K/k, M, G, T, P, E
- * (1024-based, case-insensitive); fractions are allowed with a suffix
- * ("1.5M").  Rejects negative values and overflow.
+ * A byte count, by QEMU 7.2's rule (qemu_strtosz):
+ *   12345          bytes (decimal)
+ *   0x7fEE         bytes (hexadecimal; no fraction)
+ *   12345{B,K,M,G,T,P,E}   scaled by 1024^n, either case
+ *   1.5G, 0.5k, 1.k        a decimal fraction, with a unit above B;
+ *                          the result is truncated to whole bytes
+ * No sign, blanks or exponents; rejects overflow.  "1.5" and "1.5B" are
+ * errors (a fraction of a byte); "-m" adds its own default unit on top.
  */
 bool qapi_str_to_size(const char *str, uint64_t *result);
 

@@ -4,8 +4,11 @@
  *
  * Each option is a QemuOptionDesc: its name (without the dash), whether
  * it takes an argument, a handler, and its -h text.  Handlers run while
- * the command line is read, in order; they should only record what they
- * were given (and reject malformed values at once).  Work that needs other
+ * the command line is read, in order.  A handler parses its argument
+ * once, with util/keyval.c (and the QAPI visitor where the schema has a
+ * type for it), rejects malformed values at once, and records the typed
+ * value it got; nothing parses the text again later.  "help" lists come
+ * from the tables the handler checks against.  Work that needs other
  * options or the machine goes into an init hook:
  *
  *   VL_PHASE_BEFORE_MACHINE  after all options, before the board is built
@@ -18,8 +21,11 @@
  * (LOC, the "-OPTION ARG" text, is passed to handlers for their hooks),
  * and the process exits with status 1.
  *
- * Adding options: write a table in your module and list it in
- * option_tables[] in system/vl.c.  Nothing else needs to change.
+ * The options live by subject: system/vl.c (files, logging, -serial,
+ * -display, -name, process), system/vl-machine.c (-M, -m, -smp, -accel,
+ * -cpu), system/vl-devices.c (-netdev, -net, -nic, -device, -chardev,
+ * -mon, -qmp).  Adding options: write a table in your module and list it
+ * in option_tables[] in system/vl.c.  Nothing else needs to change.
  */
 #ifndef SYSTEM_VL_H
 #define SYSTEM_VL_H
@@ -51,6 +57,10 @@ typedef bool VLInitHook(void *opaque, Error **errp);
 /* LOC (copied) prefixes the hook's error message; NULL for none. */
 void vl_add_init_hook(VLPhase phase, VLInitHook *fn, void *opaque,
                       const char *loc);
+
+/* A "help" list: TITLE (unless NULL), then each of the NULL-terminated
+ * NAMES on a line of its own (the table the option checks against). */
+void vl_print_names(const char *title, const char *const *names);
 
 /* The machine being configured / running (valid after option parsing). */
 extern MachineState *current_machine;

@@ -35,4 +35,20 @@
 JsonNode *keyval_parse(const char *params, const char *implied_key,
                        bool *p_help, Error **errp);
 
+/*
+ * The string value of OBJ's member KEY (the last one where the key was
+ * repeated), or NULL when there is none or it is not a scalar.
+ */
+const char *keyval_get_string(JsonObject *obj, const char *key);
+
+/*
+ * For options whose keys are properties of something chosen at run time
+ * (a machine's, an accelerator's, a chardev back-end's): the same parse,
+ * flattened to a table of key -> string.  A repeated key keeps its last
+ * value (as the visitor does); a dotted key is an error, "Parameter 'KEY'
+ * expects a scalar value".
+ */
+GHashTable *keyval_parse_strings(const char *params, const char *implied_key,
+                                 bool *p_help, Error **errp);
+
 #endif

@@ -383,9 +383,18 @@ BAD_INPUT = [
     (["-m", "1M"], "-m 1M: invalid RAM size"),
     (["-m", "1T"], "-m 1T: invalid RAM size"),
     (["-m", "lots"], "-m lots: Parameter 'size' expects"),
+    # QEMU 7.2's size rule: a fraction needs a unit ("-m 1.5G" is fine)
+    (["-m", "1.5"], "-m 1.5: Parameter 'size' expects"),
+    (["-m", "0.5k"], "-m 0.5k: invalid RAM size"),
+    (["-m", "1G,slots=2"], "-m 1G,slots=2: Invalid parameter 'slots'"),
     (["-foo"], "-foo: invalid option"),
     (["-m"], "-m: requires an argument"),
     (["-smp", "9"], "Invalid SMP CPUs 9"),
+    (["-smp", "sockets=3,cores=3"], "Invalid SMP CPUs 9"),
+    (["-smp", "2,maxcpus=4"], "maxcpus must equal cpus"),
+    (["-smp", "cores=-1"], "CPU topology parameters must be greater than"),
+    (["-smp", "cpus=x"], "-smp cpus=x: Parameter 'cpus' expects integer"),
+    (["-smp", "2,bogus=1"], "-smp 2,bogus=1: Invalid parameter 'bogus'"),
     (["-M", "virt,foo=bar"], "Property 'virt-machine.foo' not found"),
     (["-serial", "file:/nonexistent/dir/x"], "Could not open"),
     (["-serial", "bogus"], "-serial bogus: 'bogus' is not a valid char "

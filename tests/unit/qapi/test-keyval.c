@@ -5,6 +5,7 @@
 #include <string.h>
 #include "qapi/json-visitor.h"
 #include "qapi/qapi-visit.h"
+#include "qapi/util.h"
 #include "util/keyval.h"
 #include "test-util.h"
 
@@ -281,6 +282,90 @@ static void test_netdev_errors(void)
     }
 }
 
+/* QEMU 7.2's size rule, the one all size parameters (and -m) use. */
+static void test_size_rule(void)
+{
+    static const struct {
+        const char *in;
+        uint64_t size;
+    } good[] = {
+        { "0", 0 }, { "12345", 12345 }, { "8b", 8 }, { "8B", 8 },
+        { "1k", 1024 }, { "1K", 1024 }, { "1.5k", 1536 }, { "0.5k", 512 },
+        { "1.5M", 3 << 19 }, { "1.5G", 3ULL << 29 }, { "1.k", 1024 },
+        { "1.0", 1 }, { "0.1k", 102 },          /* truncated to a byte */
+        { "0x10", 16 }, { "0X1f", 31 }, { "0x10k", 16384 },
+        { "15E", 15ULL << 60 },
+        { "18446744073709551615", UINT64_MAX },
+    };
+    static const char *const bad[] = {
+        "", "lots", "-1", " 1", "+1", "1.5", "1.5B", "1.5b", "0x1.8k",
+        "1e3", "1.5e3k", "1x", "1kk", "0x", ".5k", "16E",
+        "18446744073709551616", "17179869184G",
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(good); i++) {
+        uint64_t v = 42;
+
+        if (!qapi_str_to_size(good[i].in, &v)) {
+            g_error("'%s' rejected", good[i].in);
+        }
+        g_assert_cmpuint(v, ==, good[i].size);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        uint64_t v = 42;
+
+        if (qapi_str_to_size(bad[i], &v)) {
+            g_error("'%s' accepted as %" G_GUINT64_FORMAT, bad[i], v);
+        }
+        g_assert_cmpuint(v, ==, 42);
+    }
+}
+
+/* keyval_parse_strings: repeated keys keep the last value. */
+static void test_parse_strings(void)
+{
+    bool help;
+    Error *err = NULL;
+    GHashTable *h = keyval_parse_strings("virt,dumpdtb=a,,b,dumpdtb=c",
+                                         "type", &help, &error_abort);
+
+    g_assert_false(help);
+    g_assert_cmpstr(g_hash_table_lookup(h, "type"), ==, "virt");
+    g_assert_cmpstr(g_hash_table_lookup(h, "dumpdtb"), ==, "c");
+    g_hash_table_unref(h);
+
+    h = keyval_parse_strings("virt,x.y=1", "type", NULL, &err);
+    g_assert_null(h);
+    assert_error(err, "Parameter 'x' expects a scalar value");
+}
+
+/* -smp's and -m's schema types, as vl-machine.c visits them. */
+static void test_machine_types(void)
+{
+    JsonNode *args = keyval_parse("4,sockets=2,cores=2", "cpus", NULL,
+                                  &error_abort);
+    Visitor *v = json_input_visitor_new_keyval(args);
+    SMPConfiguration *smp = NULL;
+    MemorySizeConfiguration *mem = NULL;
+
+    visit_type_SMPConfiguration(v, NULL, &smp, &error_abort);
+    visit_free(v);
+    json_node_unref(args);
+    g_assert_true(smp->has_cpus && smp->cpus == 4);
+    g_assert_true(smp->has_sockets && smp->sockets == 2);
+    g_assert_true(smp->has_cores && smp->cores == 2);
+    g_assert_false(smp->has_threads || smp->has_dies || smp->has_maxcpus);
+    qapi_free_SMPConfiguration(smp);
+
+    args = keyval_parse("1.5G", "size", NULL, &error_abort);
+    v = json_input_visitor_new_keyval(args);
+    visit_type_MemorySizeConfiguration(v, NULL, &mem, &error_abort);
+    visit_free(v);
+    json_node_unref(args);
+    g_assert_cmpuint(mem->size, ==, 3ULL << 29);
+    qapi_free_MemorySizeConfiguration(mem);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -294,5 +379,8 @@ int main(int argc, char **argv)
     g_test_add_func("/keyval/visit/conversions", test_netdev_conversions);
     g_test_add_func("/keyval/visit/hostfwd", test_netdev_hostfwd);
     g_test_add_func("/keyval/visit/errors", test_netdev_errors);
+    g_test_add_func("/keyval/size-rule", test_size_rule);
+    g_test_add_func("/keyval/parse/strings", test_parse_strings);
+    g_test_add_func("/keyval/visit/machine-types", test_machine_types);
     return g_test_run();
 }

@@ -1,0 +1,494 @@
+/*
+ * -machine/-M, -m, -smp, -accel, -enable-kvm, -cpu (see
+ * include/system/vl-machine.h).
+ *
+ * Every argument is parsed by util/keyval.c when it is read, so a typo
+ * fails before anything is built.  Typed values come from the schema
+ * (MemorySizeConfiguration, SMPConfiguration: the visitor converts the
+ * strings, so sizes follow the one rule in qapi/qapi-util.c); machine and
+ * accelerator properties are checked against the tables that define
+ * them, as QEMU checks QOM properties, with QEMU's messages.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "qapi/json-visitor.h"
+#include "qapi/qapi-visit.h"
+#include "qapi/util.h"
+#include "qemu/units.h"
+#include "system/vl-machine.h"
+#include "util/keyval.h"
+
+/* ---- accelerators: QEMU's -accel properties, as a table ---- */
+
+typedef struct AccelProperty {
+    const char *name;
+    bool (*set)(const char *value, Error **errp);
+} AccelProperty;
+
+typedef struct AccelClass {
+    const char *name;               /* -accel NAME, -M accel=NAME */
+    const AccelProperty *props;     /* NULL-terminated */
+} AccelClass;
+
+static struct {
+    char *type;                     /* -M NAME */
+    char *loc;                      /* the -M that set it, for messages */
+    GHashTable *props;              /* -M NAME,key=value (merged) */
+    bool props_help;                /* -M NAME,help */
+    uint64_t ram_size;              /* 0: the machine's default */
+    char *ram_loc;
+    uint64_t smp;                   /* 0: one hart */
+    uint64_t tb_size;               /* -accel tcg,tb-size= in bytes */
+    bool exit_now;
+} mcfg;
+
+static bool tcg_set_thread(const char *value, Error **errp)
+{
+    if (!strcmp(value, "multi")) {
+        error_setg(errp, "thread=multi is not supported: all harts run on "
+                   "one host thread");
+        return false;
+    }
+    if (strcmp(value, "single")) {
+        error_setg(errp, "Invalid 'thread' setting %s", value);
+        return false;
+    }
+    return true;
+}
+
+/* MiB of translated code; 0 keeps the default. */
+static bool tcg_set_tb_size(const char *value, Error **errp)
+{
+    uint64_t mib;
+
+    if (!qapi_str_to_uint64(value, &mib)) {
+        error_setg(errp, "Parameter 'tb-size' expects uint64");
+        return false;
+    }
+    if (mib > 4096) {
+        error_setg(errp, "tb-size %" G_GUINT64_FORMAT " MiB is too large "
+                   "(at most 4096)", mib);
+        return false;
+    }
+    mcfg.tb_size = mib * MiB;
+    return true;
+}
+
+static bool tcg_set_split_wx(const char *value, Error **errp)
+{
+    bool on;
+
+    if (!qapi_bool_parse("split-wx", value, &on, errp)) {
+        return false;
+    }
+    if (on) {
+        error_setg(errp, "split-wx=on is not supported");
+        return false;
+    }
+    return true;
+}
+
+static const AccelProperty tcg_props[] = {
+    { "thread", tcg_set_thread },
+    { "tb-size", tcg_set_tb_size },
+    { "split-wx", tcg_set_split_wx },
+    { NULL },
+};
+
+static const AccelClass accel_classes[] = {
+    { "tcg", tcg_props },
+};
+
+static const AccelClass *find_accel(const char *name, Error **errp)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(accel_classes); i++) {
+        if (!strcmp(accel_classes[i].name, name)) {
+            return &accel_classes[i];
+        }
+    }
+    error_setg(errp, "invalid accelerator %s", name);
+    return NULL;
+}
+
+/* -accel tcg[,thread=single][,tb-size=MiB][,split-wx=off] */
+static bool opt_accel(const char *arg, const char *loc, Error **errp)
+{
+    bool help = false;
+    g_autoptr(GHashTable) props = keyval_parse_strings(arg, "accel", &help,
+                                                       errp);
+    const AccelClass *ac;
+    GHashTableIter it;
+    gpointer key, value;
+    const char *name;
+
+    if (!props) {
+        return false;
+    }
+    name = g_hash_table_lookup(props, "accel");
+    if (help && !name) {
+        printf("Accelerators supported in QEMU binary:\n");
+        for (size_t i = 0; i < G_N_ELEMENTS(accel_classes); i++) {
+            printf("%s\n", accel_classes[i].name);
+        }
+        mcfg.exit_now = true;
+        return true;
+    }
+    if (!name) {
+        error_setg(errp, "Parameter 'accel' is missing");
+        return false;
+    }
+    ac = find_accel(name, errp);
+    if (!ac) {
+        return false;
+    }
+    g_hash_table_remove(props, "accel");
+    g_hash_table_iter_init(&it, props);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        const AccelProperty *p = ac->props;
+
+        while (p->name && strcmp(p->name, key)) {
+            p++;
+        }
+        if (!p->name) {
+            error_setg(errp, "Property '%s-accel.%s' not found", ac->name,
+                       (const char *)key);
+            return false;
+        }
+        if (!p->set(value, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool opt_enable_kvm(const char *arg, const char *loc, Error **errp)
+{
+    return find_accel("kvm", errp) != NULL;
+}
+
+/* ---- -machine ---- */
+
+static void list_machines(void)
+{
+    printf("Supported machines are:\n");
+    for (int i = 0; machine_classes[i]; i++) {
+        printf("%-20s %s%s\n", machine_classes[i]->name,
+               machine_classes[i]->desc,
+               machine_classes[i]->is_default ? " (default)" : "");
+    }
+}
+
+static bool opt_machine(const char *arg, const char *loc, Error **errp)
+{
+    bool help = false;
+    g_autoptr(GHashTable) props = keyval_parse_strings(arg, "type", &help,
+                                                       errp);
+    GHashTableIter it;
+    gpointer k, v;
+    const char *type;
+
+    if (!props) {
+        return false;
+    }
+    type = g_hash_table_lookup(props, "type");
+    if (help && !type) {
+        list_machines();
+        mcfg.exit_now = true;
+        return true;
+    }
+    mcfg.props_help |= help;
+    if (type || !mcfg.loc) {
+        g_free(mcfg.loc);
+        mcfg.loc = g_strdup(loc);
+    }
+    if (type) {
+        g_free(mcfg.type);
+        mcfg.type = g_strdup(type);
+        g_hash_table_remove(props, "type");
+    }
+    if (!mcfg.props) {
+        mcfg.props = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                           g_free, g_free);
+    }
+    g_hash_table_iter_init(&it, props);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        g_hash_table_replace(mcfg.props, g_strdup(k), g_strdup(v));
+    }
+    return true;
+}
+
+static bool machine_has_prop(const MachineClass *mc, const char *name)
+{
+    for (int i = 0; mc->props && mc->props[i]; i++) {
+        if (!strcmp(name, mc->props[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- -m ---- */
+
+static bool opt_m(const char *arg, const char *loc, Error **errp)
+{
+    JsonNode *args = keyval_parse(arg, "size", NULL, errp);
+    g_autoptr(MemorySizeConfiguration) mem = NULL;
+    const char *text;
+    Visitor *v;
+
+    if (!args) {
+        return false;
+    }
+    text = keyval_get_string(json_node_get_object(args), "size");
+    v = json_input_visitor_new_keyval(args);
+    visit_type_MemorySizeConfiguration(v, NULL, &mem, errp);
+    visit_free(v);
+    if (mem && mem->has_size && g_ascii_isdigit(text[strlen(text) - 1])) {
+        /* QEMU's legacy rule: no unit means MiB ("-m 512", "-m 1.5" no) */
+        if (mem->size > UINT64_MAX / MiB) {
+            error_setg(errp, "too large 'size' option value");
+            json_node_unref(args);
+            return false;
+        }
+        mem->size *= MiB;
+    }
+    json_node_unref(args);
+    if (!mem) {
+        return false;
+    }
+    if (mem->has_size) {
+        mcfg.ram_size = mem->size;
+        g_free(mcfg.ram_loc);
+        mcfg.ram_loc = g_strdup(loc);
+    }
+    return true;
+}
+
+/* ---- -smp ---- */
+
+/*
+ * Harts from a topology: CPUS when given, else the product of the others
+ * (each 1 when missing).
+ */
+static bool smp_cpus(const SMPConfiguration *smp, uint64_t *cpus,
+                     Error **errp)
+{
+    const struct { bool has; int64_t val; } parts[] = {
+        { smp->has_sockets, smp->sockets }, { smp->has_dies, smp->dies },
+        { smp->has_clusters, smp->clusters }, { smp->has_cores, smp->cores },
+        { smp->has_threads, smp->threads }, { smp->has_cpus, smp->cpus },
+        { smp->has_maxcpus, smp->maxcpus },
+    };
+    uint64_t product = 1;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(parts); i++) {
+        if (parts[i].has && parts[i].val < 0) {
+            error_setg(errp, "Invalid CPU topology: CPU topology parameters "
+                       "must be greater than zero");
+            return false;
+        }
+    }
+    if (smp->has_cpus) {
+        *cpus = smp->cpus;
+        return true;
+    }
+    for (size_t i = 0; i < 5; i++) {
+        if (parts[i].has) {
+            /* saturate: the machine's limit rejects it later */
+            product = MIN(product * parts[i].val, (uint64_t)G_MAXUINT32 + 1);
+        }
+    }
+    *cpus = product;
+    return true;
+}
+
+static bool opt_smp(const char *arg, const char *loc, Error **errp)
+{
+    JsonNode *args = keyval_parse(arg, "cpus", NULL, errp);
+    g_autoptr(SMPConfiguration) smp = NULL;
+    Visitor *v;
+    uint64_t cpus;
+
+    if (!args) {
+        return false;
+    }
+    v = json_input_visitor_new_keyval(args);
+    visit_type_SMPConfiguration(v, NULL, &smp, errp);
+    visit_free(v);
+    json_node_unref(args);
+    if (!smp) {
+        return false;
+    }
+    if (!smp_cpus(smp, &cpus, errp)) {
+        return false;
+    }
+    if (cpus == 0) {
+        error_setg(errp, "Invalid SMP CPUs 0");
+        return false;
+    }
+    if (smp->has_maxcpus && (uint64_t)smp->maxcpus != cpus) {
+        error_setg(errp, "maxcpus must equal cpus: CPU hotplug is not "
+                   "supported");
+        return false;
+    }
+    mcfg.smp = cpus;
+    return true;
+}
+
+/* ---- -cpu ---- */
+
+static const char *const cpu_models[] = { "max", "rv64", NULL };
+
+static bool opt_cpu(const char *arg, const char *loc, Error **errp)
+{
+    bool help = false;
+    g_autoptr(GHashTable) props = keyval_parse_strings(arg, "model", &help,
+                                                       errp);
+    const char *model;
+
+    if (!props) {
+        return false;
+    }
+    model = g_hash_table_lookup(props, "model");
+    if (help && !model) {
+        vl_print_names(NULL, cpu_models);
+        mcfg.exit_now = true;
+        return true;
+    }
+    if (!model || !g_strv_contains(cpu_models, model)) {
+        error_setg(errp, "unable to find CPU model '%s'", model ? model : "");
+        return false;
+    }
+    if (g_hash_table_size(props) > 1 || help) {
+        error_setg(errp, "CPU properties are not supported");
+        return false;
+    }
+    return true;
+}
+
+/* ---- applying them ---- */
+
+bool vl_machine_exit_requested(void)
+{
+    return mcfg.exit_now;
+}
+
+static void print_machine_props(const MachineClass *mc)
+{
+    printf("%s-machine options:\n", mc->name);
+    for (int i = 0; mc->props && mc->props[i]; i++) {
+        printf("  %s=<str>\n", mc->props[i]);
+    }
+    printf("  accel=<str>\n");
+}
+
+static bool check_machine_props(const MachineClass *mc, Error **errp)
+{
+    GHashTableIter it;
+    gpointer k, v;
+
+    g_hash_table_iter_init(&it, mcfg.props);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        if (!strcmp(k, "accel")) {
+            if (!find_accel(v, errp)) {
+                return false;
+            }
+        } else if (!machine_has_prop(mc, k)) {
+            error_setg(errp, "Property '%s-machine.%s' not found", mc->name,
+                       (const char *)k);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool check_ram_size(MachineState *ms, Error **errp)
+{
+    const MachineClass *mc = ms->mc;
+
+    if (mc->min_ram_size && ms->ram_size < mc->min_ram_size) {
+        error_setg(errp, "invalid RAM size: machine '%s' needs at least "
+                   "%" G_GUINT64_FORMAT " MiB", mc->name,
+                   mc->min_ram_size / MiB);
+        return false;
+    }
+    if (mc->max_ram_size && ms->ram_size > mc->max_ram_size) {
+        error_setg(errp, "invalid RAM size: machine '%s' supports at most "
+                   "%" G_GUINT64_FORMAT " GiB", mc->name,
+                   mc->max_ram_size / GiB);
+        return false;
+    }
+    /* whole pages: the CPU maps RAM page by page */
+    ms->ram_size = (ms->ram_size + 4095) & ~(uint64_t)4095;
+    return true;
+}
+
+bool vl_machine_configure(MachineState *ms, Error **errp)
+{
+    const MachineClass *mc;
+    Error *err = NULL;
+
+    if (mcfg.type) {
+        mc = machine_find_class(mcfg.type);
+        if (!mc) {
+            error_setg(errp, "unsupported machine type");
+            error_append_hint(errp, "Use -machine help to list supported "
+                              "machines\n");
+            return false;
+        }
+    } else {
+        mc = machine_default_class();
+    }
+    ms->mc = mc;
+
+    if (mcfg.props_help) {
+        print_machine_props(mc);
+        return false;
+    }
+    if (mcfg.props) {
+        if (!check_machine_props(mc, &err)) {
+            error_propagate_prepend(errp, err, "%s: ", mcfg.loc);
+            return false;
+        }
+        ms->dumpdtb = g_strdup(g_hash_table_lookup(mcfg.props, "dumpdtb"));
+    }
+
+    ms->ram_size = mcfg.ram_size ? mcfg.ram_size : mc->default_ram_size;
+    if (mcfg.ram_loc && !check_ram_size(ms, &err)) {
+        error_propagate_prepend(errp, err, "%s: ", mcfg.ram_loc);
+        return false;
+    }
+
+    ms->smp_cpus = mcfg.smp ? mcfg.smp : 1;
+    ms->tb_size = mcfg.tb_size;
+    if (mc->max_cpus && mcfg.smp > mc->max_cpus) {
+        error_setg(errp, "Invalid SMP CPUs %" G_GUINT64_FORMAT ". The max "
+                   "CPUs supported by machine '%s' is %u", mcfg.smp,
+                   mc->name, mc->max_cpus);
+        return false;
+    }
+    return true;
+}
+
+const QemuOptionDesc vl_machine_options[] = {
+    { "machine", true, opt_machine, "[type=]name[,prop=value[,...]]",
+      "selects emulated machine ('-machine help' for a list)\n"
+      "dumpdtb=file writes the device tree to file and exits" },
+    { "M", true, opt_machine, "[type=]name[,prop=value[,...]]",
+      "same as -machine" },
+    { "cpu", true, opt_cpu, "cpu", "select CPU ('-cpu help' for a list)" },
+    { "accel", true, opt_accel, "tcg[,tb-size=n][,thread=single]",
+      "select accelerator (only tcg); tb-size sets the MiB of translated\n"
+      "code kept (default 32)" },
+    { "enable-kvm", false, opt_enable_kvm, NULL, "not supported" },
+    { "m", true, opt_m, "[size=]megs[M|G]", "configure guest RAM "
+      "(default 128M on virt)\n"
+      "a number without a unit is MiB; 1.5G is 1536M" },
+    { "smp", true, opt_smp,
+      "[cpus=]n[,maxcpus=n][,sockets=n][,dies=n][,clusters=n][,cores=n]"
+      "[,threads=n]",
+      "set the number of harts (1..8 on virt); without cpus=, the\n"
+      "product of the topology" },
+    { NULL },
+};

@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "qapi/error.h"
+#include "qemu/bswap.h"
 #include "hw/loader.h"
 
 typedef struct RomTarget {
@@ -226,21 +227,6 @@ bool load_file(const char *path, uint64_t max_size, uint8_t **data,
 #define EM_RISCV    243
 #define PT_LOAD     1
 
-static uint16_t get16(const uint8_t *p)
-{
-    return p[0] | p[1] << 8;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-    return get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
 bool elf_is_elf(const uint8_t *data, size_t len)
 {
     return len >= 4 && !memcmp(data, "\177ELF", 4);
@@ -269,16 +255,16 @@ bool elf64_load(RomSet *set, const char *name, const uint8_t *data,
     if (data[5] != ELFDATA2LSB) {
         return elf_fail(errp, name, "not little-endian");
     }
-    type = get16(data + 16);
+    type = lduw_le_p(data + 16);
     if (type != ET_EXEC && type != ET_DYN) {
         return elf_fail(errp, name, "not an executable");
     }
-    if (get16(data + 18) != EM_RISCV) {
+    if (lduw_le_p(data + 18) != EM_RISCV) {
         return elf_fail(errp, name, "not a RISC-V image");
     }
-    phoff = get64(data + 32);
-    phentsize = get16(data + 54);
-    phnum = get16(data + 56);
+    phoff = ldq_le_p(data + 32);
+    phentsize = lduw_le_p(data + 54);
+    phnum = lduw_le_p(data + 56);
     if (phentsize != 56) {
         return elf_fail(errp, name, "bad program header size");
     }
@@ -290,10 +276,10 @@ bool elf64_load(RomSet *set, const char *name, const uint8_t *data,
     }
     for (unsigned i = 0; i < phnum; i++) {
         const uint8_t *ph = data + phoff + (uint64_t)i * phentsize;
-        uint64_t off = get64(ph + 8), paddr = get64(ph + 24);
-        uint64_t filesz = get64(ph + 32), memsz = get64(ph + 40);
+        uint64_t off = ldq_le_p(ph + 8), paddr = ldq_le_p(ph + 24);
+        uint64_t filesz = ldq_le_p(ph + 32), memsz = ldq_le_p(ph + 40);
 
-        if (get32(ph) != PT_LOAD || memsz == 0) {
+        if (ldl_le_p(ph) != PT_LOAD || memsz == 0) {
             continue;
         }
         if (filesz > memsz) {
@@ -317,7 +303,7 @@ bool elf64_load(RomSet *set, const char *name, const uint8_t *data,
     if (!loaded) {
         return elf_fail(errp, name, "no loadable segment");
     }
-    *entry = get64(data + 24);
+    *entry = ldq_le_p(data + 24);
     if (low) {
         *low = lo;
     }

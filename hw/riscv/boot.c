@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "qapi/error.h"
+#include "qemu/bswap.h"
 #include "hw/riscv/boot.h"
 #include "qemu/units.h"
 
@@ -125,19 +126,6 @@ static uint32_t insn_i(uint32_t opcode, unsigned funct3, unsigned rd,
            rd << 7 | opcode;
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) {
-        p[i] = v >> (8 * i);
-    }
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-    put_le32(p, (uint32_t)v);
-    put_le32(p + 4, v >> 32);
-}
-
 /* Layout of the ROM's first bytes: six instructions, then data. */
 #define ROM_START_ADDR  0x18
 #define ROM_FDT_ADDR    0x20
@@ -169,16 +157,16 @@ bool riscv_setup_rom_reset_vec(RomSet *roms, uint64_t rom_base,
     g_assert(rom_size >= ROM_USED);
     memset(rom, 0, sizeof(rom));
     for (size_t i = 0; i < G_N_ELEMENTS(code); i++) {
-        put_le32(rom + 4 * i, code[i]);
+        stl_le_p(rom + 4 * i, code[i]);
     }
-    put_le64(rom + ROM_START_ADDR, start_addr);
-    put_le64(rom + ROM_FDT_ADDR, fdt_addr);
-    put_le64(rom + ROM_FW_DYNAMIC + 0, FW_DYNAMIC_INFO_MAGIC);
-    put_le64(rom + ROM_FW_DYNAMIC + 8, FW_DYNAMIC_INFO_VERSION);
-    put_le64(rom + ROM_FW_DYNAMIC + 16, kernel_entry);
-    put_le64(rom + ROM_FW_DYNAMIC + 24, FW_DYNAMIC_NEXT_MODE_S);
-    put_le64(rom + ROM_FW_DYNAMIC + 32, 0);             /* options */
-    put_le64(rom + ROM_FW_DYNAMIC + 40, 0);             /* boot_hart */
+    stq_le_p(rom + ROM_START_ADDR, start_addr);
+    stq_le_p(rom + ROM_FDT_ADDR, fdt_addr);
+    stq_le_p(rom + ROM_FW_DYNAMIC + 0, FW_DYNAMIC_INFO_MAGIC);
+    stq_le_p(rom + ROM_FW_DYNAMIC + 8, FW_DYNAMIC_INFO_VERSION);
+    stq_le_p(rom + ROM_FW_DYNAMIC + 16, kernel_entry);
+    stq_le_p(rom + ROM_FW_DYNAMIC + 24, FW_DYNAMIC_NEXT_MODE_S);
+    stq_le_p(rom + ROM_FW_DYNAMIC + 32, 0);             /* options */
+    stq_le_p(rom + ROM_FW_DYNAMIC + 40, 0);             /* boot_hart */
     return rom_add_blob(roms, "reset vector", rom_base, rom, sizeof(rom),
                         sizeof(rom), errp);
 }

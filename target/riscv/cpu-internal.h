@@ -21,6 +21,7 @@
 #ifndef TARGET_RISCV_CPU_INTERNAL_H
 #define TARGET_RISCV_CPU_INTERNAL_H
 
+#include "qemu/bswap.h"
 #include "target/riscv/cpu.h"
 
 #define likely(x)   __builtin_expect(!!(x), 1)
@@ -344,14 +345,14 @@ static inline void riscv_decode_slot(const DecodedPage *p, DecodedInsn *slot)
 {
     unsigned off = (slot - p->insn) * 2;
     const uint8_t *h = p->host + off;
-    uint32_t insn = h[0] | (uint32_t)h[1] << 8;
+    uint32_t insn = lduw_le_p(h);
 
     if ((insn & 3) == 3) {
         if (off == PAGE_SIZE - 2) {
             slot->op = OP_CROSSPAGE;
             return;
         }
-        insn |= (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+        insn = ldl_le_p(h);
     }
     riscv_decode(insn, slot);
     if (slot->len == 2) {

@@ -359,6 +359,6 @@ bool riscv_fetch_crosspage(RISCVCPU *cpu, uint64_t pc, uint32_t *insn)
         riscv_raise_exception(cpu, RISCV_EXC_INSN_ACCESS, pc + 2);
         return false;
     }
-    *insn = lo[0] | (uint32_t)lo[1] << 8 | (uint32_t)hi << 16;
+    *insn = lduw_le_p(lo) | (uint32_t)hi << 16;
     return true;
 }

@@ -8,10 +8,12 @@
  * that one of its deny rules names.
  */
 
-#define BRIDGE_HELPER_NO_MAIN
-#include "../../qemu-bridge-helper.c"
+#include "bridge-helper/acl.h"
+#include "bridge-helper/error.h"
 
 #include <assert.h>
+#include <stdint.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const bridges[] = { "br0", "all", "qemubr0", "x" };
     const AclOptions opts = { .forbid_include = true };
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     Acl acl = { 0 };
 
     if (acl_load_text(&acl, "fuzz.conf", (const char *)data, size, &opts,

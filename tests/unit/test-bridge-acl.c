@@ -1,11 +1,17 @@
 /*
  * Unit tests for qemu-bridge-helper's pure parts: interface name checks, the
- * ACL parser and matcher, and argument parsing.  The helper is one file with
- * static functions, so it is included here with its main() left out.
+ * ACL parser and matcher (bridge-helper/acl.h), and argument parsing
+ * (bridge-helper/args.h).
  */
 
-#define BRIDGE_HELPER_NO_MAIN
-#include "../../qemu-bridge-helper.c"
+#include "bridge-helper/acl.h"
+#include "bridge-helper/args.h"
+#include "bridge-helper/error.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -20,13 +26,13 @@ static int parse(Acl *acl, const char *text, char *err)
     memset(acl, 0, sizeof(*acl));
     err[0] = '\0';
     return acl_load_text(acl, "test.conf", text, strlen(text), &plain_opts,
-                         err, ERR_LEN);
+                         err, HELPER_ERR_LEN);
 }
 
 /* Expects TEXT to parse and BRIDGE to be allowed (or not). */
 static void check_allows(const char *text, const char *bridge, bool expected)
 {
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     Acl acl;
 
     g_assert_cmpint(parse(&acl, text, err), ==, 0);
@@ -40,7 +46,7 @@ static void check_allows(const char *text, const char *bridge, bool expected)
 /* Expects TEXT to fail with a message that contains WANT. */
 static void check_parse_error(const char *text, const char *want)
 {
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     Acl acl;
 
     g_assert_cmpint(parse(&acl, text, err), ==, -1);
@@ -108,7 +114,7 @@ static void test_deny_wins(void)
 
 static void test_deny_message(void)
 {
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     Acl acl;
 
     g_assert_cmpint(parse(&acl, "allow all\n# x\ndeny br0\n", err), ==, 0);
@@ -145,7 +151,7 @@ static void test_syntax_errors(void)
     /* A NUL byte would end the line early for a C-string parser. */
     {
         static const char nul_text[] = "allow br0\nallow a\0ll\n";
-        char err[ERR_LEN];
+        char err[HELPER_ERR_LEN];
         Acl acl = { 0 };
         g_assert_cmpint(acl_load_text(&acl, "test.conf", nul_text,
                                       sizeof(nul_text) - 1, &plain_opts,
@@ -167,7 +173,7 @@ static void test_long_names(void)
 
 static void test_long_lines(void)
 {
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     GString *text = g_string_new("allow br0\n# ");
     Acl acl;
 
@@ -255,12 +261,12 @@ static int load(Acl *acl, const char *path, const AclOptions *opts, char *err)
 {
     memset(acl, 0, sizeof(*acl));
     err[0] = '\0';
-    return acl_load(acl, path, opts, err, ERR_LEN);
+    return acl_load(acl, path, opts, err, HELPER_ERR_LEN);
 }
 
 static void test_include(FileFixture *f, gconstpointer data)
 {
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     Acl acl;
     g_autofree char *sub = g_build_filename(f->dir, "sub", NULL);
     g_autofree char *users = write_conf(f, "users.conf", "allow br1\n");
@@ -285,7 +291,7 @@ static void test_include(FileFixture *f, gconstpointer data)
 
 static void test_include_errors(FileFixture *f, gconstpointer data)
 {
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     Acl acl;
     g_autofree char *bad = write_conf(f, "bad.conf", "allow br1\nfrobnicate\n");
     g_autofree char *text = g_strdup_printf("# top\ninclude %s\n", bad);
@@ -326,7 +332,7 @@ static void test_include_errors(FileFixture *f, gconstpointer data)
 
 static void test_include_fifo(FileFixture *f, gconstpointer data)
 {
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     Acl acl;
     g_autofree char *fifo = g_build_filename(f->dir, "fifo", NULL);
     g_autofree char *top = write_conf(f, "top.conf", "include fifo\n");
@@ -340,7 +346,7 @@ static void test_include_fifo(FileFixture *f, gconstpointer data)
 
 static void test_include_loop(FileFixture *f, gconstpointer data)
 {
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     Acl acl;
     g_autofree char *self = write_conf(f, "self.conf", "allow br0\ninclude self.conf\n");
     g_autofree char *a = write_conf(f, "a.conf", "include b.conf\n");
@@ -359,7 +365,7 @@ static void test_include_loop(FileFixture *f, gconstpointer data)
 /* Chains of N includes: depth 8 is accepted, 9 is an error. */
 static void test_include_depth(FileFixture *f, gconstpointer data)
 {
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     Acl acl;
 
     for (int levels = ACL_MAX_INCLUDE_DEPTH; levels <= ACL_MAX_INCLUDE_DEPTH + 1;
@@ -387,7 +393,7 @@ static void test_include_depth(FileFixture *f, gconstpointer data)
 
 static void test_file_too_large(FileFixture *f, gconstpointer data)
 {
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     Acl acl;
     g_autofree char *text = g_malloc(ACL_MAX_FILE_SIZE + 2);
     g_autofree char *path = NULL;
@@ -404,7 +410,7 @@ static void test_file_too_large(FileFixture *f, gconstpointer data)
 static void test_ownership(FileFixture *f, gconstpointer data)
 {
     const AclOptions strict = { .require_root_owned = true };
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     Acl acl;
     g_autofree char *path = write_conf(f, "bridge.conf", "allow br0\n");
 
@@ -442,7 +448,7 @@ static void test_ownership(FileFixture *f, gconstpointer data)
 static void test_fuzz_mode_forbids_include(void)
 {
     const AclOptions no_include = { .forbid_include = true };
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     Acl acl = { 0 };
     const char *text = "include /etc/passwd\n";
 
@@ -468,13 +474,13 @@ static ArgsResult run_parse_args(HelperArgs *args, char *err, ...)
     }
     va_end(ap);
     err[0] = '\0';
-    return parse_args(argc, argv, args, err, ERR_LEN);
+    return helper_parse_args(argc, argv, args, err, HELPER_ERR_LEN);
 }
 
 static void expect_args_error(const char *want, const char *a1, const char *a2,
                               const char *a3)
 {
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     HelperArgs args;
 
     g_assert_cmpint(run_parse_args(&args, err, a1, a2, a3, NULL), ==, ARGS_ERROR);
@@ -483,7 +489,7 @@ static void expect_args_error(const char *want, const char *a1, const char *a2,
 
 static void test_args(void)
 {
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     HelperArgs args;
 
     g_assert_cmpint(run_parse_args(&args, err, "--use-vnet", "--fd=3",
@@ -530,20 +536,20 @@ static void test_args(void)
 
 static void test_unix_socket_check(void)
 {
-    char err[ERR_LEN];
+    char err[HELPER_ERR_LEN];
     int sv[2], pipefd[2];
     int udp = socket(AF_INET, SOCK_DGRAM, 0);
 
     g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
     g_assert_cmpint(pipe(pipefd), ==, 0);
-    g_assert_cmpint(check_unix_socket(sv[0], err, sizeof(err)), ==, 0);
-    g_assert_cmpint(check_unix_socket(pipefd[0], err, sizeof(err)), ==, -1);
+    g_assert_cmpint(helper_check_unix_socket(sv[0], err, sizeof(err)), ==, 0);
+    g_assert_cmpint(helper_check_unix_socket(pipefd[0], err, sizeof(err)), ==, -1);
     g_assert_true(strstr(err, "is not a socket") != NULL);
     g_assert_cmpint(udp, >=, 0);
-    g_assert_cmpint(check_unix_socket(udp, err, sizeof(err)), ==, -1);
+    g_assert_cmpint(helper_check_unix_socket(udp, err, sizeof(err)), ==, -1);
     g_assert_true(strstr(err, "is not a unix socket") != NULL);
     close(udp);
-    g_assert_cmpint(check_unix_socket(udp, err, sizeof(err)), ==, -1);
+    g_assert_cmpint(helper_check_unix_socket(udp, err, sizeof(err)), ==, -1);
     g_assert_true(strstr(err, "Bad file descriptor") != NULL);
     close(sv[0]);
     close(sv[1]);

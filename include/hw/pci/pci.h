@@ -23,6 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "qemu/bswap.h"
+
 #define PCI_CONFIG_SPACE_SIZE   0x100
 #define PCIE_CONFIG_SPACE_SIZE  0x1000
 #define PCI_NUM_BARS            6
@@ -137,29 +139,25 @@ void pci_config_write(PCIDevice *dev, uint32_t offset, uint32_t value,
                       unsigned size);
 void pci_device_reset(PCIDevice *dev);
 
-/* Little-endian accessors for config space. */
+/* Config space is little-endian; QEMU's names for its accessors. */
 static inline uint16_t pci_get_word(const uint8_t *p)
 {
-    return (uint16_t)(p[0] | p[1] << 8);
+    return lduw_le_p(p);
 }
 
 static inline uint32_t pci_get_long(const uint8_t *p)
 {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
+    return ldl_le_p(p);
 }
 
 static inline void pci_set_word(uint8_t *p, uint16_t v)
 {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
+    stw_le_p(p, v);
 }
 
 static inline void pci_set_long(uint8_t *p, uint32_t v)
 {
-    for (int i = 0; i < 4; i++) {
-        p[i] = (uint8_t)(v >> (8 * i));
-    }
+    stl_le_p(p, v);
 }
 
 #endif

@@ -28,7 +28,7 @@
  * Ring memory must lie wholly in guest RAM when a queue is made ready; the
  * rings are then accessed through host pointers (RAM is one host mapping
  * that never moves).  Alignment is not enforced: all accesses go through
- * the unaligned-safe le*_p helpers below.
+ * the unaligned-safe helpers of qemu/bswap.h.
  *
  * Everything runs in the main loop thread.
  */
@@ -44,49 +44,8 @@
 #include <glib.h>
 
 #include "hw/dma.h"
-
-/* ---- little-endian guest structures ---- */
-
-static inline uint16_t lduw_le_p(const void *p)
-{
-    const uint8_t *b = p;
-    return (uint16_t)(b[0] | b[1] << 8);
-}
-
-static inline uint32_t ldl_le_p(const void *p)
-{
-    const uint8_t *b = p;
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-           (uint32_t)b[3] << 24;
-}
-
-static inline uint64_t ldq_le_p(const void *p)
-{
-    const uint8_t *b = p;
-    return (uint64_t)ldl_le_p(b) | (uint64_t)ldl_le_p(b + 4) << 32;
-}
-
-static inline void stw_le_p(void *p, uint16_t v)
-{
-    uint8_t *b = p;
-    b[0] = (uint8_t)v;
-    b[1] = (uint8_t)(v >> 8);
-}
-
-static inline void stl_le_p(void *p, uint32_t v)
-{
-    uint8_t *b = p;
-    b[0] = (uint8_t)v;
-    b[1] = (uint8_t)(v >> 8);
-    b[2] = (uint8_t)(v >> 16);
-    b[3] = (uint8_t)(v >> 24);
-}
-
-static inline void stq_le_p(void *p, uint64_t v)
-{
-    stl_le_p(p, (uint32_t)v);
-    stl_le_p((uint8_t *)p + 4, (uint32_t)(v >> 32));
-}
+/* Rings and config space are little-endian: every virtio user needs it. */
+#include "qemu/bswap.h"
 
 /* A 64-bit register written as two 32-bit halves (queue addresses on
  * both transports): OLD with its HIGH or low half replaced by VALUE. */

@@ -10,7 +10,6 @@
 #include "net/net.h"
 #include "qapi/qapi-commands.h"
 #include "qapi/qapi-types.h"
-#include "system/cpus.h"
 
 typedef struct HmpCommand {
     const char *name;
@@ -53,31 +52,7 @@ static bool info_network(GString *out, char **args, Error **errp)
     return true;
 }
 
-/* The CPU's translated-code buffer (target/riscv/jit.c) */
-static bool info_jit(GString *out, char **args, Error **errp)
-{
-    RISCVCPU *cpu = cpus_get_hart(0);
-    RISCVJitStats s;
-
-    if (!cpu) {
-        g_string_append(out, "no CPU\n");
-        return true;
-    }
-    s = riscv_bus_get_jit_stats(riscv_cpu_get_bus(cpu));
-    if (!s.size) {
-        g_string_append(out, "Translation is off: the CPU interprets\n");
-        return true;
-    }
-    g_string_append_printf(out, "Translation buffer state:\n"
-                           "gen code size       %zu/%zu\n"
-                           "TB count            %" G_GUINT64_FORMAT "\n"
-                           "TB flush count      %" G_GUINT64_FORMAT "\n",
-                           s.used, s.size, s.blocks, s.restarts);
-    return true;
-}
-
 static const HmpCommand info_commands[] = {
-    { "jit", "", "show the state of the translated-code buffer", info_jit },
     { "network", "", "show the network state", info_network },
     { "status", "", "show the current VM status (running|paused)", info_status },
     { "version", "", "show the version of the emulator", info_version },
@@ -135,14 +110,44 @@ static bool hmp_help(GString *out, char **args, Error **errp)
     return true;
 }
 
+/* "info" subcommands of layers above the monitor (hmp_register_info). */
+typedef struct HmpInfoSource {
+    const char *name;
+    const char *help;
+    HmpInfoFunc *fn;
+} HmpInfoSource;
+
+static GArray *info_sources;
+
+void hmp_register_info(const char *name, const char *help, HmpInfoFunc *fn)
+{
+    HmpInfoSource src = { name, help, fn };
+
+    if (!info_sources) {
+        info_sources = g_array_new(FALSE, FALSE, sizeof(HmpInfoSource));
+    }
+    g_array_append_val(info_sources, src);
+}
+
 static bool hmp_info(GString *out, char **args, Error **errp)
 {
     if (!args[0]) {
+        for (guint i = 0; info_sources && i < info_sources->len; i++) {
+            HmpInfoSource *src = &g_array_index(info_sources, HmpInfoSource, i);
+            g_string_append_printf(out, "info %s -- %s\n", src->name,
+                                   src->help);
+        }
         for (size_t i = 0; i < G_N_ELEMENTS(info_commands); i++) {
             g_string_append_printf(out, "info %s -- %s\n",
                                    info_commands[i].name, info_commands[i].help);
         }
         return true;
+    }
+    for (guint i = 0; info_sources && i < info_sources->len; i++) {
+        HmpInfoSource *src = &g_array_index(info_sources, HmpInfoSource, i);
+        if (strcmp(args[0], src->name) == 0) {
+            return src->fn(out, errp);
+        }
     }
     for (size_t i = 0; i < G_N_ELEMENTS(info_commands); i++) {
         if (strcmp(args[0], info_commands[i].name) == 0) {

@@ -22,6 +22,7 @@
 #include "qapi/qapi-visit.h"
 #include "qapi/visitor.h"
 #include "qapi/error.h"
+#include "system/cpus.h"
 #include "system/runstate.h"
 #include "system/vl.h"
 #include "system/vl-devices.h"
@@ -458,6 +459,7 @@ void vl_devices_init(void)
 
     commands = qmp_command_list_new();
     monitor_register_commands(commands);
+    hmp_cpus_register();
     monitor_install_event_emitter();
     qmp_runstate_events_init();
     pci_devices_register();

@@ -67,4 +67,12 @@ void monitor_hmp_console_cleanup(void);
 /* Human monitor commands (`info network`...); the text they print. */
 char *hmp_execute(const char *command_line, Error **errp);
 
+/*
+ * An "info NAME" command whose state lives in a layer above the monitor
+ * (the harts: system/cpus.c); that layer registers it at start-up, so the
+ * monitor never reaches up for it.  FN appends its text to OUT.
+ */
+typedef bool HmpInfoFunc(GString *out, Error **errp);
+void hmp_register_info(const char *name, const char *help, HmpInfoFunc *fn);
+
 #endif

@@ -20,6 +20,9 @@ bool vl_devices_exit_requested(void);
 /* At exit: monitors, devices, back-ends (taps close, scripts run). */
 void vl_devices_cleanup(void);
 
+/* The harts' human monitor commands, `info jit` (system/hmp-cpus.c). */
+void hmp_cpus_register(void);
+
 /* QMP events from run-state changes (system/qmp-runstate.c). */
 void qmp_runstate_events_init(void);
 

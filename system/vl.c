@@ -24,6 +24,7 @@
 #include "system/runstate.h"
 #include "system/vl.h"
 #include "system/vl-devices.h"
+#include "system/machine-services.h"
 
 #define PROG "qemu-system-riscv64"
 
@@ -1018,6 +1019,7 @@ static bool qemu_init(int argc, char **argv, Error **errp)
         return false;
     }
     ms = current_machine = g_new0(MachineState, 1);
+    ms->services = &system_machine_services;
     if (!configure_machine(ms, errp) || cfg.exit_now) {
         return false;
     }

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "chardev/char.h"
-#include "hw/pci/pci-devices.h"
 #include "hw/qdev.h"
 #include "monitor/monitor.h"
 #include "net/hub.h"
@@ -69,24 +68,23 @@ static bool nic_model_check(const char *model, bool *exit_now, Error **errp)
 static bool create_nic(void *opaque, Error **errp)
 {
     NicRequest *nic = opaque;
-    g_autoptr(GHashTable) opts =
-        g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    g_autoptr(JsonObject) opts = json_object_new();
     NetClientState *port = NULL;
 
-    g_hash_table_insert(opts, "driver", g_strdup("virtio-net-pci"));
+    json_object_set_string_member(opts, "driver", "virtio-net-pci");
     if (nic->id) {
-        g_hash_table_insert(opts, "id", g_strdup(nic->id));
+        json_object_set_string_member(opts, "id", nic->id);
     }
     if (nic->mac) {
-        g_hash_table_insert(opts, "mac", g_strdup(nic->mac));
+        json_object_set_string_member(opts, "mac", nic->mac);
     }
     if (nic->netdev) {
-        g_hash_table_insert(opts, "netdev", g_strdup(nic->netdev));
+        json_object_set_string_member(opts, "netdev", nic->netdev);
     } else {
         port = net_hub_add_port(0, NULL, NULL);
-        g_hash_table_insert(opts, "netdev", g_strdup(port->name));
+        json_object_set_string_member(opts, "netdev", port->name);
     }
-    if (!qdev_device_add(opts, false, errp)) {
+    if (!qdev_device_add_from_json(opts, false, false, errp)) {
         if (port) {
             qemu_del_net_client(port);
         }
@@ -302,27 +300,66 @@ static bool opt_nic(const char *arg, const char *loc, Error **errp)
 
 /* ---- -device ---- */
 
+typedef struct DeviceRequest {
+    JsonNode *opts;
+    bool from_json;             /* -device '{...}': typed values */
+} DeviceRequest;
+
 static bool create_device(void *opaque, Error **errp)
 {
-    bool exit_now;
+    DeviceRequest *req = opaque;
 
-    return qdev_device_add_cli(opaque, &exit_now, errp);
+    return qdev_device_add_from_json(json_node_get_object(req->opts),
+                                     req->from_json, false, errp) != NULL;
+}
+
+/* -device '{"driver": ...}', QEMU's JSON form. */
+static JsonNode *parse_json_opts(const char *text, Error **errp)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    GError *gerr = NULL;
+    JsonNode *root;
+
+    if (!json_parser_load_from_data(parser, text, -1, &gerr)) {
+        error_from_gerror(errp, gerr);
+        return NULL;
+    }
+    root = json_parser_steal_root(parser);
+    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+        error_setg(errp, "-device JSON must be an object");
+        if (root) {
+            json_node_unref(root);
+        }
+        return NULL;
+    }
+    return root;
 }
 
 static bool opt_device(const char *arg, const char *loc, Error **errp)
 {
     bool help = false;
-    g_autoptr(GHashTable) opts = parse_string_opts(arg, "driver", &help, errp);
+    bool from_json = arg[0] == '{';
+    JsonNode *opts = from_json ? parse_json_opts(arg, errp)
+                               : keyval_parse(arg, "driver", &help, errp);
+    DeviceRequest *req;
 
     if (!opts) {
         return false;
     }
     if (help) {
-        bool exit_now;
+        JsonObject *obj = json_node_get_object(opts);
+        const char *driver = json_object_has_member(obj, "driver") ?
+            json_object_get_string_member(obj, "driver") : NULL;
+        bool ok = qdev_device_help(driver, errp);
+
         exit_requested = true;
-        return qdev_device_add_cli(arg, &exit_now, errp);
+        json_node_unref(opts);
+        return ok;
     }
-    vl_add_init_hook(VL_PHASE_AFTER_MACHINE, create_device, g_strdup(arg), loc);
+    req = g_new0(DeviceRequest, 1);
+    req->opts = opts;
+    req->from_json = from_json;
+    vl_add_init_hook(VL_PHASE_AFTER_MACHINE, create_device, req, loc);
     return true;
 }
 
@@ -462,7 +499,6 @@ void vl_devices_init(void)
     hmp_cpus_register();
     monitor_install_event_emitter();
     qmp_runstate_events_init();
-    pci_devices_register();
     vl_add_init_hook(VL_PHASE_AFTER_MACHINE, start_hmp_console, NULL, NULL);
 }
 

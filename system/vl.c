@@ -26,6 +26,7 @@
 #include "system/vl-devices.h"
 #include "system/vl-machine.h"
 #include "util/keyval.h"
+#include "system/machine-services.h"
 
 #define PROG "qemu-system-riscv64"
 
@@ -627,6 +628,7 @@ static bool qemu_init(int argc, char **argv, Error **errp)
         return false;
     }
     ms = current_machine = g_new0(MachineState, 1);
+    ms->services = &system_machine_services;
     if (!configure_machine(ms, errp)) {
         return false;
     }

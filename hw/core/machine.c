@@ -5,11 +5,26 @@
 
 #include "hw/boards.h"
 
-const MachineClass *const machine_classes[] = {
-    &none_machine_class,
-    &virt_machine_class,
-    NULL,
-};
+#define MACHINE_CLASSES_MAX 8
+
+/* Filled by machine_type_init() constructors, kept sorted by name. */
+const MachineClass *machine_classes[MACHINE_CLASSES_MAX + 1];
+
+void machine_register_class(const MachineClass *mc)
+{
+    int n = 0;
+
+    while (machine_classes[n]) {
+        n++;
+    }
+    g_assert(n < MACHINE_CLASSES_MAX);
+    /* insertion sort: -M help lists by name whatever the link order */
+    while (n > 0 && strcmp(machine_classes[n - 1]->name, mc->name) > 0) {
+        machine_classes[n] = machine_classes[n - 1];
+        n--;
+    }
+    machine_classes[n] = mc;
+}
 
 const MachineClass *machine_find_class(const char *name)
 {

@@ -10,10 +10,12 @@ static bool none_init(MachineState *ms, Error **errp)
     return true;
 }
 
-const MachineClass none_machine_class = {
+static const MachineClass none_machine_class = {
     .name = "none",
     .desc = "empty machine",
     .default_ram_size = 0,
     .max_cpus = 0,
     .init = none_init,
 };
+
+machine_type_init(none_machine_class)

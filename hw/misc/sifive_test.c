@@ -6,7 +6,6 @@
 
 #include "hw/misc/sifive_test.h"
 #include "qemu/log.h"
-#include "system/runstate.h"
 
 static uint64_t sifive_test_read(void *opaque, hwaddr off, unsigned size)
 {
@@ -16,17 +15,18 @@ static uint64_t sifive_test_read(void *opaque, hwaddr off, unsigned size)
 static void sifive_test_write(void *opaque, hwaddr off, uint64_t val,
                               unsigned size)
 {
+    const MachineServices *sys = opaque;
+
     if (off == 0) {
         switch (val & 0xffff) {
         case FINISHER_FAIL:
-            qemu_system_shutdown_request_status(
-                VM_SHUTDOWN_CAUSE_GUEST_SHUTDOWN, (int)((val >> 16) & 0xffff));
+            sys->request_shutdown((int)((val >> 16) & 0xffff));
             return;
         case FINISHER_PASS:
-            qemu_system_shutdown_request(VM_SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
+            sys->request_shutdown(0);
             return;
         case FINISHER_RESET:
-            qemu_system_reset_request(VM_SHUTDOWN_CAUSE_GUEST_RESET);
+            sys->request_reset();
             return;
         default:
             break;

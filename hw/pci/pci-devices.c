@@ -1,50 +1,131 @@
 /*
- * PCI in the device model: the machine's host, buses by name, plugging
- * with bus=/addr=, and the pcie-root-port type; see
+ * PCI in the device model: the root bus and root-port buses as
+ * BusStates, and the pcie-root-port type; see
  * include/hw/pci/pci-devices.h.
  */
 
 #include "hw/pci/pci-devices.h"
-#include "hw/virtio/virtio-net-qdev.h"
 
 #include <stddef.h>
-#include <string.h>
 
-static PCIHost *machine_host;
-static const DMAContext *machine_dma;
+#include "hw/pci-bridge/pcie-root-port.h"
+#include "hw/qdev-properties.h"
 
-void pci_machine_set(PCIHost *host, const DMAContext *dma)
+/* ---- the root bus: cold plug at addr= or the first free slot ---- */
+
+static bool root_bus_plug(BusState *bus, DeviceState *owner, void *child,
+                          int addr, bool hot, Error **errp)
 {
-    machine_host = host;
-    machine_dma = dma;
+    PCIBus *pbus = pci_bus_of(bus);
+    PCIDevice *dev = child;
+    int devfn = addr;
+
+    dev->owner = owner;
+    if (devfn < 0) {
+        int slot = pci_bus_free_slot(pbus, 1);
+        if (slot < 0) {
+            error_setg(errp, "PCI: no slot/function available for %s, all "
+                       "in use", owner->cls->name);
+            return false;
+        }
+        devfn = PCI_DEVFN(slot, 0);
+    }
+    if (!pci_bus_attach(pbus, dev, (uint8_t)devfn)) {
+        error_setg(errp, "PCI: slot %d function %d not available for %s, in "
+                   "use by %s", PCI_SLOT(devfn), devfn & 7, owner->cls->name,
+                   pbus->devices[devfn]->name);
+        return false;
+    }
+    return true;
 }
 
-PCIHost *pci_machine_host(void)
+static void pci_bus_unplug(BusState *bus, void *child)
 {
-    return machine_host;
+    PCIDevice *dev = child;
+
+    if (dev->bus) {
+        pci_bus_detach(dev);
+    }
 }
 
-const DMAContext *pci_machine_dma(void)
+static const BusOps root_bus_ops = {
+    .plug = root_bus_plug,
+    .unplug = pci_bus_unplug,
+};
+
+BusState *pci_root_bus_new(PCIHost *host, const DMAContext *dma)
 {
-    return machine_dma;
+    BusState *bus = g_new0(BusState, 1);
+
+    bus->name = g_strdup(PCI_ROOT_BUS_NAME);
+    bus->type = "PCIE";
+    bus->ops = &root_bus_ops;
+    bus->opaque = &host->root;
+    bus->dma = dma;
+    return bus;
 }
+
+/* ---- a root port's bus: one slot, hot-pluggable ---- */
+
+static PCIERootPort *port_of_bus(BusState *bus)
+{
+    return (PCIERootPort *)((char *)pci_bus_of(bus) -
+                            offsetof(PCIERootPort, bus));
+}
+
+static bool port_bus_plug(BusState *bus, DeviceState *owner, void *child,
+                          int addr, bool hot, Error **errp)
+{
+    PCIDevice *dev = child;
+
+    if (addr > 0) {
+        error_setg(errp, "PCI: slot %d function %d not available for %s: "
+                   "a root port has one slot, 0.0", PCI_SLOT(addr), addr & 7,
+                   owner->cls->name);
+        return false;
+    }
+    dev->owner = owner;
+    return pcie_root_port_plug(port_of_bus(bus), dev, hot, errp);
+}
+
+static bool port_bus_request_unplug(BusState *bus, void *child, Error **errp)
+{
+    return pcie_root_port_request_unplug(port_of_bus(bus), errp);
+}
+
+static void port_bus_unplug(BusState *bus, void *child)
+{
+    PCIERootPort *port = port_of_bus(bus);
+    PCIERootPortUnplugDone *done = port->unplug_done;
+
+    if (port->child == child) {
+        /* Detach without the completion callback: the caller is freeing. */
+        port->unplug_done = NULL;
+        pcie_root_port_remove(port);
+        port->unplug_done = done;
+    } else {
+        pci_bus_unplug(bus, child);
+    }
+}
+
+static const BusOps port_bus_ops = {
+    .plug = port_bus_plug,
+    .request_unplug = port_bus_request_unplug,
+    .unplug = port_bus_unplug,
+};
 
 /* ---- pcie-root-port ---- */
 
 typedef struct RootPortDevice {
     DeviceState qdev;
     PCIERootPort port;
+    BusState bus;               /* the slot, named by the port's id */
+    uint32_t chassis;
+    uint32_t slot;
+    uint32_t port_nr;
+    int32_t addr;
+    bool multifunction;
 } RootPortDevice;
-
-static PCIERootPort *root_port_by_id(const char *id)
-{
-    DeviceState *dev = qdev_find(id);
-
-    if (!dev || strcmp(dev->cls->name, "pcie-root-port") != 0) {
-        return NULL;
-    }
-    return &((RootPortDevice *)dev)->port;
-}
 
 /* The guest let go of a hot-plugged device: it is gone now. */
 static void root_port_unplug_done(void *opaque, PCIDevice *child)
@@ -54,35 +135,37 @@ static void root_port_unplug_done(void *opaque, PCIDevice *child)
     }
 }
 
-static bool root_port_realize(DeviceState *dev, Error **errp)
+static bool root_port_realize(DeviceState *dev, BusState *bus, Error **errp)
 {
     RootPortDevice *rp = (RootPortDevice *)dev;
-    const char *bus = qdev_prop_string(dev, "bus");
-    uint32_t chassis = qdev_prop_uint32(dev, "chassis", 0);
-    uint32_t slot = qdev_prop_uint32(dev, "slot", 0);
 
-    if (!machine_host) {
-        error_setg(errp, "No 'PCIE' bus found for device 'pcie-root-port'");
-        return false;
-    }
-    if (bus && strcmp(bus, PCI_ROOT_BUS_NAME) != 0) {
+    if (pci_bus_is_express_slot(bus)) {
         error_setg(errp, "pcie-root-port can only be plugged into bus '%s'",
                    PCI_ROOT_BUS_NAME);
         return false;
     }
-    if (chassis > 255 || slot > 0x1fff) {
+    if (rp->chassis > 255 || rp->slot > 0x1fff) {
         error_setg(errp, "pcie-root-port: chassis must be 0..255 and slot "
                    "0..8191");
         return false;
     }
     pcie_root_port_init(&rp->port, dev->id ? dev->id : "pcie-root-port",
-                        (uint8_t)chassis, (uint16_t)slot,
+                        (uint8_t)rp->chassis, (uint16_t)rp->slot,
                         root_port_unplug_done, rp);
-    rp->port.dev.owner = dev;
-    if (!pci_qdev_plug(dev, &rp->port.dev, false, errp)) {
+    if (!qdev_bus_plug(dev, bus, &rp->port.dev, rp->addr, errp)) {
         g_free(rp->port.dev.name);
         return false;
     }
+    rp->bus = (BusState){
+        .name = g_strdup(dev->id ? dev->id : dev->path),
+        .type = "PCIE",
+        .ops = &port_bus_ops,
+        .opaque = &rp->port.bus,
+        .dma = bus->dma,
+        .hotpluggable = true,
+        .max_devices = 1,
+    };
+    qbus_register(&rp->bus);
     return true;
 }
 
@@ -90,21 +173,27 @@ static void root_port_unrealize(DeviceState *dev)
 {
     RootPortDevice *rp = (RootPortDevice *)dev;
 
+    qbus_unregister(&rp->bus);
+    g_free(rp->bus.name);
     /* Devices are freed newest first, so a child is normally gone by now;
      * if not, it leaves without a DEVICE_DELETED for a device being freed. */
     rp->port.unplug_done = NULL;
     pcie_root_port_remove(&rp->port);
-    pci_bus_detach(&rp->port.dev);
     g_free(rp->port.dev.name);
 }
 
-static const DeviceProperty root_port_props[] = {
-    { "chassis", DEV_PROP_UINT32, "chassis number (0..255)" },
-    { "slot", DEV_PROP_UINT32, "physical slot number" },
-    { "port", DEV_PROP_UINT32, "port number (accepted for compatibility)" },
-    { "addr", DEV_PROP_PCI_ADDR, "slot[.function] on pcie.0" },
-    { "multifunction", DEV_PROP_BOOL, "accepted for compatibility" },
-    { NULL },
+static const Property root_port_props[] = {
+    DEFINE_PROP_UINT32("chassis", RootPortDevice, chassis, 0,
+                       "chassis number (0..255)"),
+    DEFINE_PROP_UINT32("slot", RootPortDevice, slot, 0,
+                       "physical slot number"),
+    DEFINE_PROP_UINT32("port", RootPortDevice, port_nr, 0,
+                       "port number (accepted for compatibility)"),
+    DEFINE_PROP_PCI_DEVFN("addr", RootPortDevice, addr,
+                          "slot[.function] on pcie.0"),
+    DEFINE_PROP_BOOL("multifunction", RootPortDevice, multifunction, false,
+                     "accepted for compatibility"),
+    DEFINE_PROP_END_OF_LIST(),
 };
 
 static const DeviceClass root_port_class = {
@@ -118,104 +207,4 @@ static const DeviceClass root_port_class = {
     .unrealize = root_port_unrealize,
 };
 
-/* ---- plugging ---- */
-
-bool pci_qdev_bus_is_express(DeviceState *owner)
-{
-    const char *bus = qdev_prop_string(owner, "bus");
-
-    return bus && strcmp(bus, PCI_ROOT_BUS_NAME) != 0;
-}
-
-bool pci_qdev_plug(DeviceState *owner, PCIDevice *dev, bool hot, Error **errp)
-{
-    const char *bus_name = qdev_prop_string(owner, "bus");
-    int slot = -1, function = 0;
-    PCIERootPort *port = NULL;
-
-    if (!machine_host) {
-        error_setg(errp, "No 'PCI' bus found for device '%s'", owner->cls->name);
-        return false;
-    }
-    dev->owner = owner;
-    qdev_prop_pci_addr(owner, "addr", &slot, &function);
-    if (bus_name && strcmp(bus_name, PCI_ROOT_BUS_NAME) != 0) {
-        port = root_port_by_id(bus_name);
-        if (!port) {
-            error_setg(errp, "Bus '%s' not found", bus_name);
-            return false;
-        }
-        if (slot > 0 || function > 0) {
-            error_setg(errp, "PCI: slot %d function %d not available for %s: "
-                       "a root port has one slot, 0.0", slot, function,
-                       owner->cls->name);
-            return false;
-        }
-        return pcie_root_port_plug(port, dev, hot, errp);
-    }
-    if (hot) {
-        error_setg(errp, "Bus '%s' does not support hotplugging",
-                   PCI_ROOT_BUS_NAME);
-        return false;
-    }
-    if (slot < 0) {
-        slot = pci_bus_free_slot(&machine_host->root, 1);
-        if (slot < 0) {
-            error_setg(errp, "PCI: no slot/function available for %s, all "
-                       "in use", owner->cls->name);
-            return false;
-        }
-    }
-    if (!pci_bus_attach(&machine_host->root, dev, PCI_DEVFN(slot, function))) {
-        PCIDevice *other = machine_host->root.devices[PCI_DEVFN(slot, function)];
-        error_setg(errp, "PCI: slot %d function %d not available for %s, in "
-                   "use by %s", slot, function, owner->cls->name, other->name);
-        return false;
-    }
-    return true;
-}
-
-static PCIERootPort *port_of(PCIDevice *dev)
-{
-    PCIDevice *parent = dev->bus ? dev->bus->parent : NULL;
-
-    /* Root ports are the only bridges: the parent is one's PCIDevice. */
-    return parent ? (PCIERootPort *)((char *)parent -
-                                     offsetof(PCIERootPort, dev)) : NULL;
-}
-
-bool pci_qdev_request_unplug(PCIDevice *dev, Error **errp)
-{
-    PCIERootPort *port = port_of(dev);
-
-    if (!port) {
-        error_setg(errp, "Bus '%s' does not support hotplugging",
-                   PCI_ROOT_BUS_NAME);
-        return false;
-    }
-    return pcie_root_port_request_unplug(port, errp);
-}
-
-void pci_qdev_unplug_now(PCIDevice *dev)
-{
-    PCIERootPort *port = port_of(dev);
-
-    if (port && port->child == dev) {
-        /* Detach without the completion callback: the caller is freeing. */
-        port->unplug_done = NULL;
-        pcie_root_port_remove(port);
-        port->unplug_done = root_port_unplug_done;
-    } else {
-        pci_bus_detach(dev);
-    }
-}
-
-void pci_devices_register(void)
-{
-    if (!qdev_find_class(root_port_class.name)) {
-        qdev_register_class(&root_port_class);
-        virtio_net_pci_register();
-        /* Not PCI, but registered with its sibling virtio-net type. */
-        virtio_net_device_register();
-    }
-}
+qdev_type_init(root_port_class)

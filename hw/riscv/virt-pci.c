@@ -1,7 +1,7 @@
 /*
  * The virt board's PCIe: the generic ECAM host bridge on the board's
- * windows, its INTA..INTD on PLIC sources 32..35, guest RAM for device
- * DMA, and the device types that plug into it.
+ * windows, its INTA..INTD on PLIC sources 32..35, and its root bus
+ * "pcie.0" for -device, whose devices reach guest RAM.
  *
  * Address translation is the identity for memory (CPU 0x40000000 is PCI
  * 0x40000000) and an offset for I/O (CPU 0x3000000 is PCI I/O port 0), as
@@ -14,7 +14,6 @@
 #include "hw/irq.h"
 #include "hw/pci/pci-devices.h"
 #include "hw/riscv/virt.h"
-#include "system/runstate.h"
 
 static uint64_t ecam_read(void *opaque, hwaddr offset, unsigned size)
 {
@@ -86,11 +85,6 @@ static void pci_reset(void *opaque)
     pci_host_reset(opaque);
 }
 
-static void invalidate_code(void *opaque, uint64_t addr, uint64_t len)
-{
-    riscv_bus_invalidate_range(opaque, addr, len);
-}
-
 bool virt_pci_init(VirtMachineState *s, Error **errp)
 {
     static const struct {
@@ -112,15 +106,7 @@ bool virt_pci_init(VirtMachineState *s, Error **errp)
             return false;
         }
     }
-    s->dma = (DMAContext){
-        .ram_base = virt_memmap[VIRT_DRAM].base,
-        .ram_size = s->ms->ram_size,
-        .ram = s->ram,
-        .invalidate = invalidate_code,
-        .opaque = s->bus,
-    };
-    pci_machine_set(s->pci, &s->dma);
-    pci_devices_register();
-    qemu_register_reset(pci_reset, s->pci);
+    qbus_register(pci_root_bus_new(s->pci, &s->dma));
+    s->ms->services->register_reset(pci_reset, s->pci);
     return true;
 }

@@ -27,8 +27,6 @@
 #include "hw/rtc/goldfish_rtc.h"
 #include "hw/virtio/virtio-mmio.h"
 #include "qemu/units.h"
-#include "system/cpus.h"
-#include "system/runstate.h"
 
 const MemMapEntry virt_memmap[VIRT_MEMMAP_COUNT] = {
     [VIRT_MROM] =       { 0x1000, 0xf000 },
@@ -125,8 +123,6 @@ static bool create_devices(VirtMachineState *s, Error **errp)
     MachineState *ms = s->ms;
     qemu_irq msip[VIRT_CPUS_MAX], mtip[VIRT_CPUS_MAX];
     qemu_irq ctx[2 * VIRT_CPUS_MAX];
-    hwaddr virtio_bases[VIRT_VIRTIO_COUNT];
-    qemu_irq virtio_irqs[VIRT_VIRTIO_COUNT];
 
     for (unsigned h = 0; h < s->num_harts; h++) {
         msip[h] = qemu_allocate_irq(hart_irq, s->harts[h], 3);
@@ -148,7 +144,7 @@ static bool create_devices(VirtMachineState *s, Error **errp)
     s->rtc = goldfish_rtc_new(sifive_plic_get_irq(s->plic, VIRT_RTC_IRQ));
 
     if (!map_device(s, "riscv.sifive.test", VIRT_TEST, 0, 0,
-                    sifive_test_ops(), NULL, errp) ||
+                    sifive_test_ops(), (void *)ms->services, errp) ||
         !map_device(s, "goldfish_rtc", VIRT_RTC, 0, 0, goldfish_rtc_ops(),
                     s->rtc, errp) ||
         !map_device(s, "riscv.aclint.swi+mtimer", VIRT_CLINT, 0, 0,
@@ -160,19 +156,18 @@ static bool create_devices(VirtMachineState *s, Error **errp)
         !virt_pci_init(s, errp)) {
         return false;
     }
+    /* virtio-*-device (-device virtio-net-device) plugs in here. */
     for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++) {
-        if (!map_device(s, "virtio-mmio (empty)", VIRT_VIRTIO,
-                        i * virt_memmap[VIRT_VIRTIO].size, 0,
-                        virtio_mmio_empty_ops(), NULL, errp)) {
+        g_autofree char *name = g_strdup_printf("virtio-mmio-bus.%u", i);
+        BusState *bus = virtio_mmio_bus_new(
+            name, s->mmio, virt_memmap[VIRT_VIRTIO].base +
+            i * virt_memmap[VIRT_VIRTIO].size,
+            sifive_plic_get_irq(s->plic, VIRT_VIRTIO_IRQ + i), &s->dma, errp);
+        if (!bus) {
             return false;
         }
-        virtio_bases[i] = virt_memmap[VIRT_VIRTIO].base +
-                          i * virt_memmap[VIRT_VIRTIO].size;
-        virtio_irqs[i] = sifive_plic_get_irq(s->plic, VIRT_VIRTIO_IRQ + i);
+        qbus_register(bus);
     }
-    /* virtio-*-device (-device virtio-net-device) plugs in here. */
-    virtio_mmio_slots_set(s->mmio, virtio_bases, virtio_irqs,
-                          VIRT_VIRTIO_COUNT);
     return true;
 }
 
@@ -338,6 +333,13 @@ static bool virt_init(MachineState *ms, Error **errp)
         error_setg(errp, "cannot map guest memory on the CPU bus");
         return false;
     }
+    s->dma = (DMAContext){
+        .ram_base = dram,
+        .ram_size = ms->ram_size,
+        .ram = s->ram,
+        .invalidate = invalidate_code,
+        .opaque = s->bus,
+    };
     for (unsigned h = 0; h < s->num_harts; h++) {
         s->harts[h] = riscv_cpu_new(s->bus, h);
         if (!s->harts[h]) {
@@ -360,16 +362,16 @@ static bool virt_init(MachineState *ms, Error **errp)
         return true;
     }
 
-    qemu_register_reset(virt_reset, s);
+    ms->services->register_reset(virt_reset, s);
     for (unsigned h = 0; h < s->num_harts; h++) {
-        cpus_add_hart(s->harts[h]);
+        ms->services->add_hart(s->harts[h]);
     }
     return true;
 }
 
 static const char *const virt_props[] = { "dumpdtb", NULL };
 
-const MachineClass virt_machine_class = {
+static const MachineClass virt_machine_class = {
     .name = "virt",
     .desc = "RISC-V VirtIO board",
     .is_default = true,
@@ -380,3 +382,5 @@ const MachineClass virt_machine_class = {
     .props = virt_props,
     .init = virt_init,
 };
+
+machine_type_init(virt_machine_class)

@@ -196,62 +196,70 @@ void virtio_mmio_free(VirtIOMMIOProxy *proxy)
     g_free(proxy);
 }
 
-/* ---- the board's slots ---- */
+/* ---- a slot of the board, as a bus ---- */
 
-#define MAX_SLOTS 8
-
-static struct {
+typedef struct VirtIOMMIOSlot {
     MMIOMap *map;
-    hwaddr base[MAX_SLOTS];
-    qemu_irq irq[MAX_SLOTS];
-    VirtIOMMIOProxy *proxy[MAX_SLOTS];
-    unsigned count;
-} slots;
+    hwaddr base;
+    qemu_irq irq;
+} VirtIOMMIOSlot;
 
-void virtio_mmio_slots_set(MMIOMap *map, const hwaddr *bases, qemu_irq *irqs,
-                           unsigned count)
+static bool map_empty(VirtIOMMIOSlot *slot, Error **errp)
 {
-    slots.map = map;
-    slots.count = MIN(count, MAX_SLOTS);
-    for (unsigned i = 0; i < slots.count; i++) {
-        slots.base[i] = bases[i];
-        slots.irq[i] = irqs[i];
-        slots.proxy[i] = NULL;
-    }
+    return mmio_map_add(slot->map, "virtio-mmio (empty)", slot->base,
+                        VIRTIO_MMIO_SIZE, virtio_mmio_empty_ops(), NULL, errp);
 }
 
-int virtio_mmio_slot_plug(VirtIOMMIOProxy *proxy, Error **errp)
+static bool slot_plug(BusState *bus, DeviceState *dev, void *child, int addr,
+                      bool hot, Error **errp)
 {
-    for (unsigned i = 0; i < slots.count; i++) {
-        if (slots.proxy[i]) {
-            continue;
-        }
-        mmio_map_remove(slots.map, slots.base[i]);
-        if (!mmio_map_add(slots.map, "virtio-mmio", slots.base[i],
-                          VIRTIO_MMIO_SIZE, &virtio_mmio_region_ops, proxy,
-                          errp)) {
-            return -1;
-        }
-        proxy->irq = slots.irq[i];
-        slots.proxy[i] = proxy;
-        return (int)i;
+    VirtIOMMIOSlot *slot = bus->opaque;
+    VirtIOMMIOProxy *proxy = child;
+
+    mmio_map_remove(slot->map, slot->base);
+    if (!mmio_map_add(slot->map, "virtio-mmio", slot->base, VIRTIO_MMIO_SIZE,
+                      &virtio_mmio_region_ops, proxy, errp)) {
+        map_empty(slot, NULL);
+        return false;
     }
-    if (slots.count) {
-        error_setg(errp, "all %u virtio-mmio slots are in use", slots.count);
-    } else {
-        error_setg(errp, "no virtio-mmio slots on this machine");
-    }
-    return -1;
+    proxy->irq = slot->irq;
+    return true;
 }
 
-void virtio_mmio_slot_unplug(int slot)
+static void slot_unplug(BusState *bus, void *child)
 {
-    if (slot < 0 || (unsigned)slot >= slots.count || !slots.proxy[slot]) {
-        return;
+    VirtIOMMIOSlot *slot = bus->opaque;
+
+    qemu_set_irq(slot->irq, 0);
+    mmio_map_remove(slot->map, slot->base);
+    map_empty(slot, NULL);
+}
+
+static const BusOps slot_bus_ops = {
+    .plug = slot_plug,
+    .unplug = slot_unplug,
+};
+
+BusState *virtio_mmio_bus_new(const char *name, MMIOMap *map, hwaddr base,
+                              qemu_irq irq, const DMAContext *dma,
+                              Error **errp)
+{
+    VirtIOMMIOSlot *slot = g_new0(VirtIOMMIOSlot, 1);
+    BusState *bus;
+
+    *slot = (VirtIOMMIOSlot){ .map = map, .base = base, .irq = irq };
+    if (!map_empty(slot, errp)) {
+        g_free(slot);
+        return NULL;
     }
-    qemu_set_irq(slots.irq[slot], 0);
-    mmio_map_remove(slots.map, slots.base[slot]);
-    mmio_map_add(slots.map, "virtio-mmio (empty)", slots.base[slot],
-                 VIRTIO_MMIO_SIZE, virtio_mmio_empty_ops(), NULL, NULL);
-    slots.proxy[slot] = NULL;
+    bus = g_new0(BusState, 1);
+    *bus = (BusState){
+        .name = g_strdup(name),
+        .type = "virtio-bus",
+        .ops = &slot_bus_ops,
+        .opaque = slot,
+        .dma = dma,
+        .max_devices = 1,
+    };
+    return bus;
 }

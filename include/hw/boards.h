@@ -3,15 +3,20 @@
  *
  * A MachineClass describes one board (name, help text, defaults, init).
  * The command line fills a MachineState with the generic configuration
- * (RAM size, harts, firmware, kernel, console back-ends); the class's
- * init() builds the board from it, loads the images, and registers its
- * reset handler (qemu_register_reset) and harts (cpus_add_hart).  Errors
+ * (RAM size, harts, firmware, kernel, console back-ends) and the system
+ * services a board may use (MachineServices: the layer above hands them
+ * down, hw/ never calls into system/); the class's init() builds the
+ * board from it, loads the images, and registers its reset handler and
+ * harts through those services.  Errors
  * go back as Error values; file errors are prefixed with the option that named
  * the file, e.g. "-bios /x: Could not open '/x': No such file or
  * directory".
  *
- * Adding a machine: write hw/<arch>/<board>.c exporting a MachineClass and
- * list it in machine_classes[] in hw/core/machine.c.
+ * Adding a machine: write hw/<arch>/<board>.c with its MachineClass and
+ * machine_type_init() at the bottom, like device types (hw/qdev.h).
+ *
+ * Buses the board makes for -device (include/hw/qdev.h) are registered
+ * with the device model during init() and live as long as the machine.
  */
 #ifndef HW_BOARDS_H
 #define HW_BOARDS_H
@@ -26,9 +31,26 @@
 #define MAX_SERIAL_PORTS 4
 
 typedef struct MachineClass MachineClass;
+typedef struct RISCVCPU RISCVCPU;
+
+/*
+ * What the system layer does for a board.  Requests (shutdown, reset) are
+ * carried out later by the main loop, never inside the caller.
+ */
+typedef struct MachineServices {
+    /* HART joins the scheduler (runs once the VM starts). */
+    void (*add_hart)(RISCVCPU *hart);
+    /* FN(OPAQUE) runs at every system reset, in registration order. */
+    void (*register_reset)(void (*fn)(void *opaque), void *opaque);
+    /* The guest powered off: exit with STATUS (0: success). */
+    void (*request_shutdown)(int status);
+    /* The guest asked for a reset. */
+    void (*request_reset)(void);
+} MachineServices;
 
 typedef struct MachineState {
     const MachineClass *mc;
+    const MachineServices *services;
     uint64_t ram_size;
     unsigned smp_cpus;
 
@@ -68,12 +90,15 @@ struct MachineClass {
     bool (*init)(MachineState *ms, Error **errp);
 };
 
-/* All machines, NULL-terminated, in the order -M help lists them. */
-extern const MachineClass *const machine_classes[];
+/* All machines, NULL-terminated, by name (the order -M help lists). */
+extern const MachineClass *machine_classes[];
+void machine_register_class(const MachineClass *mc);
+#define machine_type_init(mc)                                            \
+    static void __attribute__((constructor)) machine_register_##mc(void) \
+    {                                                                    \
+        machine_register_class(&mc);                                     \
+    }
 const MachineClass *machine_find_class(const char *name);
 const MachineClass *machine_default_class(void);
-
-extern const MachineClass virt_machine_class;
-extern const MachineClass none_machine_class;
 
 #endif

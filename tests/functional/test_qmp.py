@@ -343,3 +343,29 @@ def test_bad_qmp_options(emulator, tmp_path):
         assert result.returncode == 1, (args, result.stderr)
         assert message in result.stderr, (args, result.stderr)
         assert result.stderr.startswith("qemu-system-riscv64: ")
+
+
+def test_device_list_properties(qmp):
+    props = {p["name"]: p for p in qmp.execute(
+        "device-list-properties", typename="virtio-net-pci")}
+    assert {"netdev", "mac", "addr", "disable-legacy"} <= set(props)
+    assert props["addr"]["type"] == "int32"
+    assert props["addr"]["default-value"] == -1
+    assert props["disable-legacy"]["default-value"] == "auto"
+    assert "default-value" not in props["netdev"]
+    with pytest.raises(QMPError) as e:
+        qmp.execute("device-list-properties", typename="nosuch")
+    assert e.value.error_class == "DeviceNotFound"
+
+
+@pytest.mark.parametrize("arguments, error", [
+    ({"id": "x"}, "Parameter 'driver' is missing"),
+    ({"driver": 5}, "Invalid parameter type for 'driver', expected: string"),
+    ({"driver": "nosuch"}, "'nosuch' is not a valid device model name"),
+    ({"driver": "virtio-net-pci", "bootindex": "1"},
+     "No 'PCI' bus found for device 'virtio-net-pci'"),
+])
+def test_device_add_errors_without_buses(qmp, arguments, error):
+    with pytest.raises(QMPError) as e:
+        qmp.execute_args("device_add", arguments)
+    assert e.value.desc == error

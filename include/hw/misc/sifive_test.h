@@ -7,6 +7,7 @@
 #ifndef HW_MISC_SIFIVE_TEST_H
 #define HW_MISC_SIFIVE_TEST_H
 
+#include "hw/boards.h"
 #include "hw/mmio.h"
 
 #define SIFIVE_TEST_SIZE    0x1000
@@ -14,7 +15,7 @@
 #define FINISHER_PASS       0x5555
 #define FINISHER_RESET      0x7777
 
-/* opaque: none */
+/* opaque: the board's const MachineServices *, which performs the request */
 const MMIORegionOps *sifive_test_ops(void);
 
 #endif

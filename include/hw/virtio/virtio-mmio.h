@@ -1,10 +1,9 @@
 /*
  * virtio-mmio transport slots of the virt machine.
  *
- * For now every slot is empty: it answers the probe registers (magic
- * "virt", version 1 as QEMU's legacy default, device id 0 = no device,
- * vendor "QEMU") so guests skip it, and ignores writes.  A real transport
- * (hw/virtio/virtio-mmio.c) will replace these ops for occupied slots.
+ * An empty slot answers the probe registers (magic "virt", version 1 as
+ * QEMU's legacy default, device id 0 = no device, vendor "QEMU") so guests
+ * skip it, and ignores writes; an occupied one is the transport proper.
  */
 #ifndef HW_VIRTIO_VIRTIO_MMIO_H
 #define HW_VIRTIO_VIRTIO_MMIO_H
@@ -12,6 +11,7 @@
 #include <glib.h>
 
 #include "hw/mmio.h"
+#include "hw/qdev.h"
 #include "qapi/error.h"
 
 #define VIRTIO_MMIO_SIZE        0x1000
@@ -35,13 +35,14 @@ void virtio_mmio_free(VirtIOMMIOProxy *proxy);
 const MMIORegionOps *virtio_mmio_ops(void);  /* opaque: the proxy */
 
 /*
- * The board's slots, for the device model: the board registers them; a
- * virtio-*-device takes the lowest free one and gives it back at exit.
+ * One slot of the board (at BASE, interrupting on IRQ, its device reaching
+ * DMA) as a bus of one device: empty until a virtio-*-device plugs in,
+ * empty again when it goes.  Buses are per slot, as QEMU's
+ * "virtio-mmio-bus.N", so bus= picks a slot and the default is the first
+ * free one.
  */
-void virtio_mmio_slots_set(MMIOMap *map, const hwaddr *bases,
-                           qemu_irq *irqs, unsigned count);
-/* Puts PROXY in a free slot; returns the slot index or -1 if all are taken. */
-int virtio_mmio_slot_plug(VirtIOMMIOProxy *proxy, Error **errp);
-void virtio_mmio_slot_unplug(int slot);
+BusState *virtio_mmio_bus_new(const char *name, MMIOMap *map, hwaddr base,
+                              qemu_irq irq, const DMAContext *dma,
+                              Error **errp);
 
 #endif

@@ -172,7 +172,8 @@ void net_hub_cleanup(void)
 }
 
 bool net_init_hubport(const Netdev *netdev, const char *name,
-                      NetClientState *peer, Error **errp)
+                      NetClientState *peer, NetInitJob *job,
+                      Error **errp)
 {
     const NetdevHubPortOptions *opts = &netdev->u.hubport;
     NetClientState *hub_peer = NULL;

@@ -16,6 +16,7 @@
 #include "qapi/json-visitor.h"
 #include "qapi/qapi-commands.h"
 #include "qapi/qapi-visit.h"
+#include "qapi/qmp-dispatch.h"
 #include "qapi/util.h"
 #include "qapi/visitor.h"
 #include "qemu/iov.h"
@@ -257,7 +258,7 @@ static bool netdev_id_wellformed(const char *id)
 }
 
 typedef bool NetInitFn(const Netdev *netdev, const char *name,
-                       NetClientState *peer, Error **errp);
+                       NetClientState *peer, NetInitJob *job, Error **errp);
 
 static NetInitFn *const net_init_fns[NET_CLIENT_DRIVER__MAX] = {
     [NET_CLIENT_DRIVER_USER] = net_init_slirp,
@@ -266,7 +267,38 @@ static NetInitFn *const net_init_fns[NET_CLIENT_DRIVER__MAX] = {
     [NET_CLIENT_DRIVER_HUBPORT] = net_init_hubport,
 };
 
-bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp)
+/* A creation a back-end deferred (see net/clients.h). */
+struct NetInitJob {
+    char *id;                   /* reserved until it finishes */
+    bool is_netdev;
+    NetClientState *peer;       /* the -net hub port made for it, or NULL */
+    NetInitCancel *cancel;      /* set by net_init_defer() */
+    void *state;
+    NetClientInitDone *done;
+    void *opaque;
+};
+
+static GQueue pending_jobs = G_QUEUE_INIT;
+
+static bool id_pending(const char *id)
+{
+    for (GList *l = pending_jobs.head; l; l = l->next) {
+        if (g_strcmp0(((NetInitJob *)l->data)->id, id) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void job_free(NetInitJob *job)
+{
+    g_free(job->id);
+    g_free(job);
+}
+
+/* Creates the back-end, or with a JOB starts creating it. */
+static bool client_init(const Netdev *netdev, bool is_netdev, NetInitJob *job,
+                        Error **errp)
 {
     NetClientState *peer = NULL;
     NetInitFn *init = net_init_fns[netdev->type];
@@ -276,7 +308,7 @@ bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp)
             error_setg(errp, "Parameter 'id' expects an identifier");
             return false;
         }
-        if (qemu_find_netdev(netdev->id)) {
+        if (qemu_find_netdev(netdev->id) || id_pending(netdev->id)) {
             error_setg(errp, "Duplicate ID '%s' for netdev", netdev->id);
             return false;
         }
@@ -295,16 +327,84 @@ bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp)
         /* -net: the back-end joins hub 0 through a port of its own. */
         peer = net_hub_add_port(0, NULL, NULL);
     }
-    if (!init(netdev, netdev->id, peer, errp)) {
+    if (job) {
+        job->peer = peer;
+    }
+    if (!init(netdev, netdev->id, peer, job, errp)) {
         if (peer) {
             qemu_del_net_client(peer);
         }
         return false;
     }
-    if (is_netdev) {
+    if (is_netdev && !(job && job->cancel)) {
         qemu_find_netdev(netdev->id)->is_netdev = true;
     }
     return true;
+}
+
+bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp)
+{
+    return client_init(netdev, is_netdev, NULL, errp);
+}
+
+void net_client_init_async(const Netdev *netdev, bool is_netdev,
+                           NetClientInitDone *done, void *opaque)
+{
+    NetInitJob *job = g_new0(NetInitJob, 1);
+    Error *err = NULL;
+
+    job->id = g_strdup(netdev->id);
+    job->is_netdev = is_netdev;
+    job->done = done;
+    job->opaque = opaque;
+    if (client_init(netdev, is_netdev, job, &err) && job->cancel) {
+        g_queue_push_tail(&pending_jobs, job);
+        return;
+    }
+    job_free(job);
+    done(err, opaque);
+}
+
+void net_init_defer(NetInitJob *job, NetInitCancel *cancel, void *state)
+{
+    g_assert(job && !job->cancel);
+    job->cancel = cancel;
+    job->state = state;
+}
+
+void net_init_finish(NetInitJob *job, Error *err)
+{
+    NetClientInitDone *done = job->done;
+    void *opaque = job->opaque;
+
+    g_queue_remove(&pending_jobs, job);
+    if (err && job->peer) {
+        qemu_del_net_client(job->peer);
+    }
+    if (!err && job->is_netdev) {
+        qemu_find_netdev(job->id)->is_netdev = true;
+    }
+    job_free(job);
+    done(err, opaque);
+}
+
+/* At exit: helpers killed and reaped, nothing they made left behind. */
+static void cancel_pending_jobs(void)
+{
+    NetInitJob *job;
+
+    while ((job = g_queue_pop_head(&pending_jobs))) {
+        Error *err = NULL;
+
+        job->cancel(job->state);
+        if (job->peer) {
+            qemu_del_net_client(job->peer);
+        }
+        error_setg(&err, "netdev '%s' was not created: the emulator is "
+                   "shutting down", job->id);
+        job->done(err, job->opaque);
+        job_free(job);
+    }
 }
 
 Netdev *net_parse_netdev(const char *optarg, bool is_netdev, bool *help,
@@ -404,9 +504,25 @@ bool net_set_link(const char *name, bool up, Error **errp)
     return true;
 }
 
+static void netdev_add_done(Error *err, void *opaque)
+{
+    qmp_deferred_return(opaque, NULL, err);
+}
+
+/*
+ * A bridge (or tap,helper=) waits for its helper: the reply is deferred
+ * (netdev_add is 'coroutine': true in the schema) so the guest and the
+ * other monitors run on meanwhile.
+ */
 void qmp_netdev_add(Netdev *netdev, Error **errp)
 {
-    net_client_init(netdev, true, errp);
+    QmpDeferred *reply = qmp_defer_reply();
+
+    if (!reply) {
+        net_client_init(netdev, true, errp);
+        return;
+    }
+    net_client_init_async(netdev, true, netdev_add_done, reply);
 }
 
 void qmp_netdev_del(const char *id, Error **errp)
@@ -457,6 +573,7 @@ char *net_info_network(void)
 
 void net_cleanup(void)
 {
+    cancel_pending_jobs();
     while (!g_queue_is_empty(&net_clients)) {
         qemu_del_net_client(g_queue_peek_head(&net_clients));
     }

@@ -124,9 +124,23 @@ void qemu_set_offload(NetClientState *nc, bool csum, bool tso4, bool tso6,
 
 /*
  * Creates the back-end NETDEV describes.  IS_NETDEV: from -netdev or
- * netdev_add (peer of one NIC) rather than -net (a port of a hub).
+ * netdev_add (peer of one NIC) rather than -net (a port of a hub).  A
+ * bridge (or tap,helper=) waits here for its helper, iterating a private
+ * GMainContext: for the command line, before the machine runs.
  */
 bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp);
+
+/* The outcome of net_client_init_async(): ERR NULL, or an error it takes. */
+typedef void NetClientInitDone(Error *err, void *opaque);
+/*
+ * Like net_client_init(), without blocking the main loop: DONE runs once,
+ * when the back-end exists or has failed - possibly before this returns
+ * (all back-ends but those waiting on a helper).  Meanwhile the id is
+ * taken (a second creation gets "Duplicate ID"), and net_cleanup() cancels
+ * the creation (the helper killed and reaped, DONE told so).
+ */
+void net_client_init_async(const Netdev *netdev, bool is_netdev,
+                           NetClientInitDone *done, void *opaque);
 /*
  * The command line's -netdev/-net argument ("bridge,id=hn0,br=br0") into a
  * Netdev, through the same visitor QMP uses.  *HELP is set for "help" and
@@ -147,7 +161,8 @@ char *net_info_network(void);
 /* The helper path -netdev bridge uses when none is given. */
 const char *net_default_bridge_helper(void);
 
-/* Deletes every client (at exit): taps close, downscripts run. */
+/* Deletes every client (at exit): creations still waiting on a helper are
+ * cancelled, taps close, downscripts run. */
 void net_cleanup(void);
 
 #endif

@@ -127,14 +127,34 @@ void qemu_send_packet(NetClientState *sender, const uint8_t *buf, size_t size)
     qemu_send_packet_async(sender, buf, size, NULL);
 }
 
+/*
+ * RECEIVER can take packets again: a sender that stopped because
+ * qemu_can_send_packet() said no may go on.  Behind a hub the senders are
+ * the other ports' peers, and what waits for us waits in those ports'
+ * queues.
+ */
+static void wake_senders(NetClientState *receiver)
+{
+    NetClientState *sender = receiver->peer;
+
+    if (!sender) {
+        return;
+    }
+    if (net_hub_is_port(sender)) {
+        net_hub_flush(sender);
+    } else if (sender->info->peer_ready) {
+        sender->info->peer_ready(sender);
+    }
+}
+
 void qemu_flush_queued_packets(NetClientState *nc)
 {
     nc->receive_disabled = false;
-    /* Behind a hub, what waits for us waits in the other ports' queues. */
-    if (nc->peer && net_hub_is_port(nc->peer)) {
-        net_hub_flush(nc->peer);
-    }
     net_queue_flush(nc->incoming_queue);
+    /* Still full (receive() said 0 again): the next flush wakes them. */
+    if (net_queue_is_empty(nc->incoming_queue) && !nc->receive_disabled) {
+        wake_senders(nc);
+    }
 }
 
 void qemu_purge_queued_packets(NetClientState *nc)
@@ -171,14 +191,21 @@ NetClientState *qemu_new_net_client(const NetClientInfo *info,
 
 void qemu_del_net_client(NetClientState *nc)
 {
+    NetClientState *peer = nc->peer;
+
     if (!g_queue_remove(&net_clients, nc)) {
         return;
     }
-    if (nc->peer) {
+    if (peer) {
         /* Our packets waiting at the peer, and its waiting for us, go. */
-        net_queue_purge(nc->peer->incoming_queue, nc);
-        nc->peer->peer = NULL;
+        net_queue_purge(peer->incoming_queue, nc);
+        peer->peer = NULL;
         nc->peer = NULL;
+        /* A sender that waited for us now sends into the void (and must
+         * not stay stopped for a NIC plugged in later). */
+        if (peer->info->peer_ready) {
+            peer->info->peer_ready(peer);
+        }
     }
     net_queue_free(nc->incoming_queue);
     nc->incoming_queue = NULL;
@@ -500,7 +527,11 @@ bool net_set_link(const char *name, bool up, Error **errp)
         if (nc->peer->info->link_status_changed) {
             nc->peer->info->link_status_changed(nc->peer);
         }
+        wake_senders(nc->peer);
     }
+    /* Down, packets for NC are dropped rather than held: who stopped
+     * sending to it goes on; up, they are asked again. */
+    wake_senders(nc);
     return true;
 }
 

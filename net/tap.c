@@ -1,11 +1,17 @@
 /*
  * The tap back-end: frames between a peer and a Linux tap file descriptor.
  *
- * Reading: when the fd is readable, frames go to the peer; when the peer
- * cannot take one, that frame waits in the peer's queue and we stop polling
- * the fd until its completion callback runs, so the backlog stays in the
- * kernel (nothing is dropped here).  Writing: the fd is non-blocking; a full
- * kernel queue makes receive() return 0 and we flush once it drains.
+ * Reading (wire to guest): before reading a frame we ask the core whether
+ * the peer can take one (qemu_can_send_packet()).  If not - the guest has
+ * no RX buffers - we stop polling the fd and the backlog stays in the
+ * kernel's queue: nothing is read only to be queued or dropped here.  When
+ * the receiver flushes (virtio-net does when the guest adds buffers), the
+ * core calls our peer_ready() and we poll again.  A frame can still end up
+ * queued (can_receive() said yes but receive() returned 0); then, per
+ * QEMU's contract, we stop until its completion callback runs.
+ *
+ * Writing (guest to wire): the fd is non-blocking; a full kernel queue
+ * makes receive() return 0 and we flush once the fd is writable.
  *
  * Virtio-net headers: a tap opened with IFF_VNET_HDR carries one in front
  * of every frame.  A peer that speaks the same header (virtio-net calls
@@ -85,14 +91,27 @@ static void tap_send_completed(NetClientState *nc, ssize_t len)
     tap_read_poll((TAPState *)nc, true);
 }
 
+/* The peer flushed: it has room again (tap_readable() asks anyway). */
+static void tap_peer_ready(NetClientState *nc)
+{
+    tap_read_poll((TAPState *)nc, true);
+}
+
 static gboolean tap_readable(gint fd, GIOCondition cond, gpointer opaque)
 {
     TAPState *s = opaque;
 
     for (int i = 0; i < TAP_READ_BURST; i++) {
-        ssize_t n = read(s->fd, s->buf, sizeof(s->buf));
+        ssize_t n;
         uint8_t *frame = s->buf;
 
+        /* Ask before reading: what the peer cannot take stays in the
+         * kernel until peer_ready(). */
+        if (!qemu_can_send_packet(&s->nc)) {
+            tap_read_poll(s, false);
+            break;
+        }
+        n = read(s->fd, s->buf, sizeof(s->buf));
         if (n < 0 && errno == EINTR) {
             continue;
         }
@@ -229,6 +248,7 @@ static const NetClientInfo tap_info = {
     .receive = tap_receive,
     .receive_iov = tap_receive_iov,
     .cleanup = tap_cleanup,
+    .peer_ready = tap_peer_ready,
     .has_vnet_hdr = tap_has_vnet_hdr,
     .set_vnet_hdr_len = tap_set_vnet_hdr_len,
     .set_offload = tap_set_offload,

@@ -16,11 +16,17 @@
  *   is an error; the packet is dropped and counted.
  * - can_receive() false has the same meaning as a 0 from receive(): packets
  *   for it are queued, and the receiver flushes later.
+ * - A sender that can hold its packets (a tap: they stay in the kernel) asks
+ *   qemu_can_send_packet() before taking one, and stops when the answer is
+ *   no.  When the receiver flushes and its queue empties, the core calls the
+ *   sender's peer_ready() (behind a hub: the peers of the hub's other
+ *   ports), and the sender asks again.  This is the design's "wire to guest"
+ *   path: nothing is read only to wait or be dropped inside the emulator.
  * - qemu_send_packet_async() with a completion callback returns 0 when the
- *   packet had to be queued: the sender must stop sending (a tap stops
- *   polling its fd, leaving the backlog in the kernel) until the callback
- *   runs.  Without a callback, a packet that does not fit the bounded queue
- *   is dropped and counted.
+ *   packet had to be queued anyway (can_receive() said yes, receive() said
+ *   0): the sender must stop sending until the callback runs.  Without a
+ *   callback, a packet that does not fit the bounded queue is dropped and
+ *   counted.
  * - Queued packets are delivered in order.  A client being deleted takes its
  *   queued packets with it, in both directions, without calling callbacks.
  *
@@ -52,6 +58,9 @@ typedef struct NetClientInfo {
     ssize_t (*receive_iov)(NetClientState *nc, const struct iovec *iov,
                            int iovcnt);
     bool (*can_receive)(NetClientState *nc);
+    /* Optional: the peer flushed (or went away, or its link changed); a
+     * sender that stopped on qemu_can_send_packet() asks again. */
+    void (*peer_ready)(NetClientState *nc);
     void (*cleanup)(NetClientState *nc);
     void (*link_status_changed)(NetClientState *nc);
     /* Back-ends that carry a virtio-net header (tap with IFF_VNET_HDR). */
@@ -101,7 +110,10 @@ void qemu_send_packet(NetClientState *sender, const uint8_t *buf, size_t size);
 
 /* True if a packet from SENDER would be received now (not queued). */
 bool qemu_can_send_packet(NetClientState *sender);
-/* Deliver what is queued for NC; call when NC can receive again. */
+/*
+ * Deliver what is queued for NC; call when NC can receive again.  If the
+ * queue empties, NC's senders get peer_ready().
+ */
 void qemu_flush_queued_packets(NetClientState *nc);
 /* Drop what is queued for NC (e.g. on device reset). */
 void qemu_purge_queued_packets(NetClientState *nc);

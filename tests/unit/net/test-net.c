@@ -266,6 +266,15 @@ static void run_idle(int iterations)
     }
 }
 
+/* TEXT is the next frame waiting in the kernel for FD: nobody read it. */
+static void assert_next_in_kernel(int fd, const char *text)
+{
+    char buf[16];
+    ssize_t n = recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT);
+
+    g_assert_cmpmem(buf, n < 0 ? 0 : (size_t)n, text, strlen(text));
+}
+
 /* Enough 1000-byte frames to fill a socket's send buffer several times. */
 #define TAP_TEST_FRAMES 800
 
@@ -286,17 +295,19 @@ static void test_tap_fd(void)
     run_until_received(nic, 1);
     assert_received(nic, 0, "f1");
 
-    /* The guest runs out of buffers: one frame waits at the NIC, the rest
-     * stay in the kernel because the tap stops reading. */
+    /* The guest runs out of buffers: the tap asks before reading, so every
+     * frame stays in the kernel, none waits in the emulator. */
     nic->refuse = true;
     g_assert_cmpint(send(sv[1], "f2", 2, 0), ==, 2);
     g_assert_cmpint(send(sv[1], "f3", 2, 0), ==, 2);
     g_assert_cmpint(send(sv[1], "f4", 2, 0), ==, 2);
     run_idle(50);
     g_assert_cmpuint(nic->received->len, ==, 1);
-    g_assert_cmpuint(net_queue_length(nic->nc.incoming_queue), ==, 1);
+    g_assert_true(net_queue_is_empty(nic->nc.incoming_queue));
+    assert_next_in_kernel(sv[0], "f2");
 
-    /* Buffers posted: the waiting frame, then the kernel's, in order. */
+    /* Buffers posted: the flush wakes the tap, the kernel's frames follow
+     * in order. */
     nic->refuse = false;
     qemu_flush_queued_packets(&nic->nc);
     run_until_received(nic, 4);
@@ -304,6 +315,20 @@ static void test_tap_fd(void)
     assert_received(nic, 2, "f3");
     assert_received(nic, 3, "f4");
     g_assert_cmpuint(tap->stats.tx_packets, ==, 4);
+
+    /* can_receive() yes, receive() 0: that frame waits at the NIC (QEMU's
+     * completion contract), the tap stops until it went out. */
+    nic->say_zero = true;
+    g_assert_cmpint(send(sv[1], "f5", 2, 0), ==, 2);
+    g_assert_cmpint(send(sv[1], "f6", 2, 0), ==, 2);
+    run_idle(50);
+    g_assert_cmpuint(net_queue_length(nic->nc.incoming_queue), ==, 1);
+    assert_next_in_kernel(sv[0], "f6");
+    nic->say_zero = false;
+    qemu_flush_queued_packets(&nic->nc);
+    run_until_received(nic, 6);
+    assert_received(nic, 4, "f5");
+    assert_received(nic, 5, "f6");
 
     /* Guest to wire, past what the socket holds: the excess waits in the
      * tap's queue (the NIC is told to wait) and goes out as it drains. */
@@ -334,6 +359,38 @@ static void test_tap_fd(void)
     qemu_del_net_client(tap);                       /* closes sv[0] */
     g_assert_cmpint(fcntl(sv[0], F_GETFD), ==, -1);
     qemu_del_net_client(&nic->nc);
+    close(sv[1]);
+}
+
+/* -net: tap and NIC meet at a hub; the NIC's flush wakes the tap through
+ * it. */
+static void test_tap_behind_hub(void)
+{
+    int sv[2];
+    NetClientState *p0, *p1, *tap;
+    TestClient *nic;
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), ==, 0);
+    p0 = net_hub_add_port(5, NULL, NULL);
+    p1 = net_hub_add_port(5, NULL, NULL);
+    nic = test_client("nic", p0);
+    tap = net_tap_fd_init(p1, "tap", "hn0", sv[0]);
+
+    nic->refuse = true;
+    g_assert_cmpint(send(sv[1], "f1", 2, 0), ==, 2);
+    run_idle(50);
+    g_assert_cmpuint(nic->received->len, ==, 0);
+    g_assert_true(net_queue_is_empty(p1->incoming_queue));
+    assert_next_in_kernel(sv[0], "f1");
+
+    nic->refuse = false;
+    qemu_flush_queued_packets(&nic->nc);
+    run_until_received(nic, 1);
+    assert_received(nic, 0, "f1");
+
+    qemu_del_net_client(tap);
+    qemu_del_net_client(&nic->nc);
+    net_cleanup();
     close(sv[1]);
 }
 
@@ -585,6 +642,7 @@ int main(int argc, char **argv)
     g_test_add_func("/net/link-down-and-delete", test_link_down_and_delete);
     g_test_add_func("/net/hub", test_hub);
     g_test_add_func("/net/tap-fd", test_tap_fd);
+    g_test_add_func("/net/tap-behind-hub", test_tap_behind_hub);
     g_test_add_func("/net/cli-errors", test_cli_errors);
     g_test_add_func("/net/duplicate-id", test_duplicate_id);
     g_test_add_func("/net/user-arp-and-hostfwd", test_user_arp_and_hostfwd);

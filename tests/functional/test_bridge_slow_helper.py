@@ -41,6 +41,19 @@ def send(qmp, msg_id, name, **arguments):
                              "id": msg_id}) + "\n")
 
 
+def start_slow_bridge(sandbox, emulator, helper, tmp_path):
+    """An emulator with one QMP socket, whose client sent netdev_add of a
+    slow bridge and disconnected once the wrapper ran."""
+    wrapper, pids = slow_helper(tmp_path, helper)
+    sock = tmp_path / "qmp.sock"
+    proc = start(sandbox, emulator, sock)
+    with QMPClient(sock) as qmp:
+        qmp.connect()
+        send(qmp, "add", "netdev_add", type="bridge", id="hn0", helper=wrapper)
+        wait_for(pids)
+    return sock, proc, pids
+
+
 def wait_for(path, timeout=10):
     deadline = time.monotonic() + timeout
     while not path.exists():
@@ -94,13 +107,7 @@ def test_slow_helper_does_not_block(sandbox, emulator, helper, tmp_path):
 def test_disconnect_while_waiting(sandbox, emulator, helper, tmp_path):
     """The command still completes; the reply goes nowhere; a new client
     is not held up by it."""
-    wrapper, pids = slow_helper(tmp_path, helper)
-    sock = tmp_path / "qmp.sock"
-    proc = start(sandbox, emulator, sock)
-    with QMPClient(sock) as qmp:
-        qmp.connect()
-        send(qmp, "add", "netdev_add", type="bridge", id="hn0", helper=wrapper)
-        wait_for(pids)
+    sock, proc, pids = start_slow_bridge(sandbox, emulator, helper, tmp_path)
     with QMPClient(sock) as qmp:
         qmp.connect()
         assert qmp.execute("query-status")["status"] == "prelaunch"
@@ -115,20 +122,14 @@ def test_disconnect_while_waiting(sandbox, emulator, helper, tmp_path):
 
 
 def test_sigterm_while_waiting(sandbox, emulator, helper, tmp_path):
-    wrapper, pids = slow_helper(tmp_path, helper)
-    sock = tmp_path / "qmp.sock"
-    proc = start(sandbox, emulator, sock)
-    with QMPClient(sock) as qmp:
-        qmp.connect()
-        send(qmp, "add", "netdev_add", type="bridge", id="hn0", helper=wrapper)
-        wait_for(pids)
-        shell, sleeper = (int(p) for p in pids.read_text().split())
-        assert not gone(shell) and not gone(sleeper)
-        killed_s = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=10)
-        # It did not wait for the helper to finish its sleep.
-        assert time.monotonic() - killed_s < SLEEP_S * 0.75
+    _, proc, pids = start_slow_bridge(sandbox, emulator, helper, tmp_path)
+    shell, sleeper = (int(p) for p in pids.read_text().split())
+    assert not gone(shell) and not gone(sleeper)
+    killed_s = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=10)
+    # It did not wait for the helper to finish its sleep.
+    assert time.monotonic() - killed_s < SLEEP_S * 0.75
     # The wrapper was killed and reaped, its sleep too (it is in the
     # helper's process group); so the real helper never ran.
     assert gone(shell)

@@ -16,34 +16,9 @@
 #include <unistd.h>
 
 #include "net/helper-runner.h"
+#include "stand-in-helpers.h"
 
 #define DEADLINE_MS 10000
-
-static char *helper_dir;
-
-static char *write_helper(const char *name, const char *body)
-{
-    char *path = g_build_filename(helper_dir, name, NULL);
-
-    g_assert_true(g_file_set_contents(path, body, -1, NULL));
-    g_assert_cmpint(g_chmod(path, 0755), ==, 0);
-    return path;
-}
-
-/* Sends one end of a fresh datagram socketpair after SLEEP seconds. */
-static char *fd_sender(const char *name, const char *sleep)
-{
-    g_autofree char *body = g_strdup_printf(
-        "#!/usr/bin/python3\n"
-        "import socket, sys, time\n"
-        "time.sleep(%s)\n"
-        "fd = int([a for a in sys.argv if a.startswith('--fd=')][0][5:])\n"
-        "a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
-        "socket.send_fds(socket.socket(fileno=fd), [b'\\0'], [a.fileno()])\n",
-        sleep);
-
-    return write_helper(name, body);
-}
 
 static int count_fds(void)
 {
@@ -72,14 +47,6 @@ static bool process_gone(pid_t pid)
     return state && state[1] == ' ' && state[2] == 'Z';
 }
 
-static pid_t read_pid(const char *path)
-{
-    g_autofree char *text = NULL;
-
-    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
-    return (pid_t)atoi(text);
-}
-
 static void expect_error(const char *helper, int timeout_ms, const char *want)
 {
     Error *err = NULL;
@@ -91,12 +58,12 @@ static void expect_error(const char *helper, int timeout_ms, const char *want)
 
 static void test_failures(void)
 {
-    g_autofree char *denied = write_helper("denied",
+    g_autofree char *denied = stand_in_write("denied",
         "#!/bin/sh\necho \"qemu-bridge-helper: access denied by ACL: no rule "
         "allows bridge '$3'\" >&2\necho second line\nexit 1\n");
-    g_autofree char *silent = write_helper("silent", "#!/bin/sh\nexit 0\n");
-    g_autofree char *status = write_helper("status", "#!/bin/sh\nexit 3\n");
-    g_autofree char *crash = write_helper("crash", "#!/bin/sh\nkill -9 $$\n");
+    g_autofree char *silent = stand_in_write("silent", "#!/bin/sh\nexit 0\n");
+    g_autofree char *status = stand_in_write("status", "#!/bin/sh\nexit 3\n");
+    g_autofree char *crash = stand_in_write("crash", "#!/bin/sh\nkill -9 $$\n");
 
     expect_error(denied, DEADLINE_MS, "bridge helper failed: "
                  "qemu-bridge-helper: access denied by ACL: no rule allows "
@@ -114,7 +81,7 @@ static void test_failures(void)
 /* Output is bounded; a helper that writes a lot is not blocked by us. */
 static void test_output_bounded(void)
 {
-    g_autofree char *chatty = write_helper("chatty",
+    g_autofree char *chatty = stand_in_write("chatty",
         "#!/bin/sh\nhead -c 1000000 /dev/zero | tr '\\0' x\nexit 1\n");
     Error *err = NULL;
 
@@ -127,11 +94,11 @@ static void test_output_bounded(void)
 
 static void test_arguments(void)
 {
-    g_autofree char *log = g_build_filename(helper_dir, "args", NULL);
+    g_autofree char *log = stand_in_path("args");
     g_autofree char *body = g_strdup_printf(
         "#!/bin/sh\necho \"$@\" > %s\nls -l /proc/$$/fd/ > %s.fds\n"
         "exit 1\n", log, log);
-    g_autofree char *helper = write_helper("record", body);
+    g_autofree char *helper = stand_in_write("record", body);
     g_autofree char *with_br = g_strdup_printf("%s --br=qemubr0", helper);
     g_autofree char *with_args = g_strdup_printf("%s\t-v", helper);
     g_autofree char *fds_path = g_strdup_printf("%s.fds", log);
@@ -176,7 +143,7 @@ static gboolean set_flag(gpointer opaque)
 
 static void test_sends_fd(void)
 {
-    g_autofree char *helper = fd_sender("sender", "0");
+    g_autofree char *helper = stand_in_fd_sender("sender", "0");
     bool default_ran = false;
     guint idle = g_idle_add(set_flag, &default_ran);
     Error *err = NULL;
@@ -199,10 +166,10 @@ static void test_sends_fd(void)
 /* A hanging helper (and its shell's child) is killed at the deadline. */
 static void test_deadline(void)
 {
-    g_autofree char *pids = g_build_filename(helper_dir, "hang.pids", NULL);
+    g_autofree char *pids = stand_in_path("hang.pids");
     g_autofree char *body = g_strdup_printf(
         "#!/bin/sh\nsleep 60 &\necho $$ $! > %s\nwait\n", pids);
-    g_autofree char *helper = write_helper("hang", body);
+    g_autofree char *helper = stand_in_write("hang", body);
     g_autofree char *want = g_strdup_printf(
         "bridge helper failed: %s did not finish within 0 s", helper);
     gint64 start = g_get_monotonic_time(), elapsed;
@@ -247,7 +214,7 @@ static gboolean tick(gpointer opaque)
 /* The default context keeps dispatching while the helper works. */
 static void test_async(void)
 {
-    g_autofree char *helper = fd_sender("slow-sender", "0.5");
+    g_autofree char *helper = stand_in_fd_sender("slow-sender", "0.5");
     Outcome o = { .fd = -1 };
     int ticks = 0;
     guint timer = g_timeout_add(10, tick, &ticks);
@@ -270,22 +237,15 @@ static void test_async(void)
 
 static void test_cancel(void)
 {
-    g_autofree char *pidfile = g_build_filename(helper_dir, "cancel.pid", NULL);
-    g_autofree char *body = g_strdup_printf(
-        "#!/bin/sh\necho $$ > %s.tmp\nmv %s.tmp %s\nexec sleep 60\n",
-        pidfile, pidfile, pidfile);
-    g_autofree char *helper = write_helper("cancelled", body);
+    g_autofree char *pidfile = stand_in_path("cancel.pid");
+    g_autofree char *helper = stand_in_hanging("cancelled", pidfile);
     Outcome o = { .fd = -1 };
     int fds = count_fds();
     HelperRun *run = helper_run_start(helper, "br0", DEADLINE_MS, record, &o,
                                       &error_abort);
     pid_t pid;
 
-    while (!g_file_test(pidfile, G_FILE_TEST_EXISTS)) {
-        g_main_context_iteration(NULL, FALSE);
-        g_usleep(1000);
-    }
-    pid = read_pid(pidfile);
+    pid = stand_in_wait_pid(pidfile);
     helper_run_cancel(run);
     /* Reaped already: not even a zombie is left. */
     g_assert_cmpint(kill(pid, 0), ==, -1);
@@ -300,10 +260,10 @@ static void test_cancel(void)
 /* Every way a run ends gives back every descriptor it opened. */
 static void test_no_fd_leaks(void)
 {
-    g_autofree char *sender = fd_sender("leak-sender", "0");
-    g_autofree char *denied = write_helper("leak-denied",
+    g_autofree char *sender = stand_in_fd_sender("leak-sender", "0");
+    g_autofree char *denied = stand_in_write("leak-denied",
                                            "#!/bin/sh\necho no >&2\nexit 1\n");
-    g_autofree char *hang = write_helper("leak-hang",
+    g_autofree char *hang = stand_in_write("leak-hang",
                                          "#!/bin/sh\nexec sleep 60\n");
     int before = count_fds();
     Error *err = NULL;
@@ -324,7 +284,6 @@ static void test_no_fd_leaks(void)
 int main(int argc, char **argv)
 {
     int status;
-    g_autofree char *rm = NULL;
 
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/helper-runner/failures", test_failures);
@@ -335,9 +294,8 @@ int main(int argc, char **argv)
     g_test_add_func("/helper-runner/async", test_async);
     g_test_add_func("/helper-runner/cancel", test_cancel);
     g_test_add_func("/helper-runner/no-fd-leaks", test_no_fd_leaks);
-    helper_dir = g_dir_make_tmp("helper-runner-XXXXXX", NULL);
+    stand_in_init();
     status = g_test_run();
-    rm = g_strdup_printf("rm -rf %s", helper_dir);
-    g_assert_cmpint(system(rm), ==, 0);
+    stand_in_cleanup();
     return status;
 }

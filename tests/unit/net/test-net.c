@@ -22,6 +22,7 @@
 #include "net/net.h"
 #include "net/queue.h"
 #include "net/tap.h"
+#include "stand-in-helpers.h"
 
 /* A test client: records what it receives; can be told to refuse. */
 typedef struct TestClient {
@@ -507,17 +508,6 @@ static void test_user_arp_and_hostfwd(void)
 /* ---------------------------------------------------------------------- */
 /* Creation deferred while a helper runs (what QMP netdev_add uses) */
 
-static char *helper_dir;
-
-static char *write_helper(const char *name, const char *body)
-{
-    char *path = g_build_filename(helper_dir, name, NULL);
-
-    g_assert_true(g_file_set_contents(path, body, -1, NULL));
-    g_assert_cmpint(g_chmod(path, 0755), ==, 0);
-    return path;
-}
-
 typedef struct Created {
     bool done;
     Error *err;
@@ -551,14 +541,8 @@ static void wait_created(Created *c)
 
 static void test_deferred_creation(void)
 {
-    g_autofree char *sender = write_helper("slow-sender",
-        "#!/usr/bin/python3\n"
-        "import socket, sys, time\n"
-        "time.sleep(0.3)\n"
-        "fd = int([a for a in sys.argv if a.startswith('--fd=')][0][5:])\n"
-        "a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
-        "socket.send_fds(socket.socket(fileno=fd), [b'\\0'], [a.fileno()])\n");
-    g_autofree char *denied = write_helper("denied",
+    g_autofree char *sender = stand_in_fd_sender("slow-sender", "0.3");
+    g_autofree char *denied = stand_in_write("denied",
                                            "#!/bin/sh\necho denied >&2\nexit 1\n");
     g_autofree char *text = g_strdup_printf("tap,id=t9,helper=%s", sender);
     g_autofree char *info = g_strdup_printf("helper=%s", sender);
@@ -607,27 +591,20 @@ static void test_deferred_creation(void)
 /* At exit a waiting creation is cancelled: helper killed and reaped. */
 static void test_deferred_cancel(void)
 {
-    g_autofree char *pidfile = g_build_filename(helper_dir, "hang.pid", NULL);
-    g_autofree char *body = g_strdup_printf(
-        "#!/bin/sh\necho $$ > %s.tmp\nmv %s.tmp %s\nexec sleep 60\n",
-        pidfile, pidfile, pidfile);
-    g_autofree char *hang = write_helper("hang", body);
+    g_autofree char *pidfile = stand_in_path("hang.pid");
+    g_autofree char *hang = stand_in_hanging("hang", pidfile);
     g_autofree char *text = g_strdup_printf("bridge,id=b8,helper=%s", hang);
-    g_autofree char *pid_text = NULL;
     Created c;
+    pid_t pid;
 
     start_async(text, &c);
-    while (!g_file_test(pidfile, G_FILE_TEST_EXISTS)) {
-        g_main_context_iteration(NULL, FALSE);
-        g_usleep(1000);
-    }
-    g_assert_true(g_file_get_contents(pidfile, &pid_text, NULL, NULL));
+    pid = stand_in_wait_pid(pidfile);
     net_cleanup();
     g_assert_true(c.done);
     g_assert_cmpstr(error_get_pretty(c.err), ==, "netdev 'b8' was not "
                     "created: the emulator is shutting down");
     error_free(c.err);
-    g_assert_cmpint(kill(atoi(pid_text), 0), ==, -1);
+    g_assert_cmpint(kill(pid, 0), ==, -1);
     g_assert_cmpint(errno, ==, ESRCH);
     g_assert_null(qemu_find_netdev("b8"));
 }
@@ -648,9 +625,8 @@ int main(int argc, char **argv)
     g_test_add_func("/net/user-arp-and-hostfwd", test_user_arp_and_hostfwd);
     g_test_add_func("/net/deferred-creation", test_deferred_creation);
     g_test_add_func("/net/deferred-cancel", test_deferred_cancel);
-    helper_dir = g_dir_make_tmp("net-test-XXXXXX", NULL);
+    stand_in_init();
     int status = g_test_run();
-    g_autofree char *rm = g_strdup_printf("rm -rf %s", helper_dir);
-    g_assert_cmpint(system(rm), ==, 0);
+    stand_in_cleanup();
     return status;
 }

@@ -1,5 +1,11 @@
 /*
  * The QMP protocol core; see include/monitor/monitor.h.
+ *
+ * A command may defer its reply (include/qapi/qmp-dispatch.h): until it
+ * answers, this monitor queues its client's later requests (exec-oob ones
+ * excepted, as OOB means "do not wait") and dispatches them, in order, from
+ * an idle callback once the reply went out.  The queue belongs to the
+ * session: a disconnect drops it and abandons the deferred reply.
  */
 
 #include "monitor/monitor.h"
@@ -18,6 +24,9 @@ struct Monitor {
     bool connected;
     bool command_mode;          /* past capabilities negotiation */
     bool oob;                   /* the client enabled the oob capability */
+    QmpDeferred *deferred;      /* the reply we wait for, or NULL */
+    GQueue queued;              /* requests (JsonNode) received meanwhile */
+    guint resume_source;        /* idle callback dispatching them */
 };
 
 static QmpCommandList *qmp_commands;        /* after negotiation */
@@ -118,26 +127,91 @@ static void explain_negotiation(JsonNode *rsp)
     }
 }
 
-static void monitor_on_value(void *opaque, JsonNode *request)
+static void monitor_reply(Monitor *mon, JsonNode *rsp)
 {
-    Monitor *mon = opaque;
-    bool negotiating = !mon->command_mode;
-    JsonNode *rsp;
-
-    current = mon;
-    rsp = qmp_dispatch(negotiating ? qmp_cap_commands : qmp_commands, request,
-                       mon->oob, false);
-    current = NULL;
-    if (negotiating) {
-        explain_negotiation(rsp);
-    }
     if (rsp && mon->connected) {
         monitor_send(mon, rsp);
     }
     if (rsp) {
         json_node_unref(rsp);
     }
+}
+
+static void monitor_deferred_reply(JsonNode *rsp, void *opaque);
+
+/* Dispatches one request; takes it. */
+static void monitor_handle(Monitor *mon, JsonNode *request)
+{
+    bool negotiating = !mon->command_mode;
+    QmpDeferred *deferred;
+    JsonNode *rsp;
+
+    current = mon;
+    rsp = qmp_dispatch_deferrable(negotiating ? qmp_cap_commands
+                                              : qmp_commands,
+                                  request, mon->oob, false,
+                                  monitor_deferred_reply, mon, &deferred);
+    current = NULL;
+    if (deferred) {
+        mon->deferred = deferred;
+    }
+    if (negotiating) {
+        explain_negotiation(rsp);
+    }
+    monitor_reply(mon, rsp);
     json_node_unref(request);
+}
+
+/* The queued requests, until one defers again. */
+static gboolean monitor_resume(gpointer opaque)
+{
+    Monitor *mon = opaque;
+
+    mon->resume_source = 0;
+    while (!mon->deferred && !g_queue_is_empty(&mon->queued)) {
+        monitor_handle(mon, g_queue_pop_head(&mon->queued));
+    }
+    return G_SOURCE_REMOVE;
+}
+
+static void monitor_deferred_reply(JsonNode *rsp, void *opaque)
+{
+    Monitor *mon = opaque;
+
+    mon->deferred = NULL;
+    monitor_reply(mon, rsp);
+    /* Not from here: we are deep inside whatever completed the command. */
+    if (!g_queue_is_empty(&mon->queued) && !mon->resume_source) {
+        mon->resume_source = g_idle_add(monitor_resume, mon);
+    }
+}
+
+static void monitor_on_value(void *opaque, JsonNode *request)
+{
+    Monitor *mon = opaque;
+    bool oob = mon->oob && JSON_NODE_HOLDS_OBJECT(request) &&
+               qmp_is_oob(json_node_get_object(request));
+
+    if ((mon->deferred || mon->resume_source) && !oob) {
+        g_queue_push_tail(&mon->queued, request);
+        return;
+    }
+    monitor_handle(mon, request);
+}
+
+/* The session ends: what it asked for and has not been answered is
+ * dropped (a deferred command still completes). */
+static void monitor_end_session(Monitor *mon)
+{
+    if (mon->deferred) {
+        qmp_deferred_abandon(mon->deferred);
+        mon->deferred = NULL;
+    }
+    g_queue_clear_full(&mon->queued, (GDestroyNotify)json_node_unref);
+    if (mon->resume_source) {
+        g_source_remove(mon->resume_source);
+        mon->resume_source = 0;
+    }
 }
 
 static void monitor_on_error(void *opaque, JsonStreamErrorCode code,
@@ -163,6 +237,7 @@ Monitor *monitor_qmp_new(const MonitorTransport *transport, void *opaque)
     mon->transport = transport;
     mon->opaque = opaque;
     mon->stream = json_stream_new(&monitor_stream_callbacks, mon, NULL);
+    g_queue_init(&mon->queued);
     monitors = g_list_append(monitors, mon);
     return mon;
 }
@@ -173,6 +248,7 @@ void monitor_qmp_free(Monitor *mon)
         return;
     }
     monitors = g_list_remove(monitors, mon);
+    monitor_end_session(mon);
     json_stream_free(mon->stream);
     g_free(mon);
 }
@@ -190,6 +266,7 @@ void monitor_qmp_disconnected(Monitor *mon)
 {
     mon->connected = false;
     mon->command_mode = false;
+    monitor_end_session(mon);
     json_stream_reset(mon->stream);
 }
 

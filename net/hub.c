@@ -12,6 +12,7 @@ typedef struct NetHub {
     int id;
     GList *ports;               /* NetHubPort, in creation order */
     int next_port;
+    bool flushing;              /* inside net_hub_flush() */
 } NetHub;
 
 typedef struct NetHubPort {
@@ -122,19 +123,26 @@ bool net_hub_is_port(const NetClientState *nc)
     return nc && nc->info == &hub_port_info;
 }
 
-bool net_hub_flush(NetClientState *nc)
+void net_hub_flush(NetClientState *nc)
 {
     NetHubPort *source = (NetHubPort *)nc;
-    bool sent = false;
+    NetHub *hub = source->hub;
 
-    for (GList *l = source->hub->ports; l; l = l->next) {
+    /* Two hubs peered through ports twice over would flush each other
+     * forever. */
+    if (hub->flushing) {
+        return;
+    }
+    hub->flushing = true;
+    /* Every sibling, queue or not: flushing one also wakes its peer, which
+     * may have stopped sending without queueing anything. */
+    for (GList *l = hub->ports; l; l = l->next) {
         NetHubPort *port = l->data;
-        if (port != source && !net_queue_is_empty(port->nc.incoming_queue)) {
+        if (port != source) {
             qemu_flush_queued_packets(&port->nc);
-            sent = true;
         }
     }
-    return sent;
+    hub->flushing = false;
 }
 
 void net_hub_info(GString *out)
@@ -172,7 +180,8 @@ void net_hub_cleanup(void)
 }
 
 bool net_init_hubport(const Netdev *netdev, const char *name,
-                      NetClientState *peer, Error **errp)
+                      NetClientState *peer, NetInitJob *job,
+                      Error **errp)
 {
     const NetdevHubPortOptions *opts = &netdev->u.hubport;
     NetClientState *hub_peer = NULL;

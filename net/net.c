@@ -16,6 +16,7 @@
 #include "qapi/json-visitor.h"
 #include "qapi/qapi-commands.h"
 #include "qapi/qapi-visit.h"
+#include "qapi/qmp-dispatch.h"
 #include "qapi/util.h"
 #include "qapi/visitor.h"
 #include "qemu/iov.h"
@@ -126,14 +127,34 @@ void qemu_send_packet(NetClientState *sender, const uint8_t *buf, size_t size)
     qemu_send_packet_async(sender, buf, size, NULL);
 }
 
+/*
+ * RECEIVER can take packets again: a sender that stopped because
+ * qemu_can_send_packet() said no may go on.  Behind a hub the senders are
+ * the other ports' peers, and what waits for us waits in those ports'
+ * queues.
+ */
+static void wake_senders(NetClientState *receiver)
+{
+    NetClientState *sender = receiver->peer;
+
+    if (!sender) {
+        return;
+    }
+    if (net_hub_is_port(sender)) {
+        net_hub_flush(sender);
+    } else if (sender->info->peer_ready) {
+        sender->info->peer_ready(sender);
+    }
+}
+
 void qemu_flush_queued_packets(NetClientState *nc)
 {
     nc->receive_disabled = false;
-    /* Behind a hub, what waits for us waits in the other ports' queues. */
-    if (nc->peer && net_hub_is_port(nc->peer)) {
-        net_hub_flush(nc->peer);
-    }
     net_queue_flush(nc->incoming_queue);
+    /* Still full (receive() said 0 again): the next flush wakes them. */
+    if (net_queue_is_empty(nc->incoming_queue) && !nc->receive_disabled) {
+        wake_senders(nc);
+    }
 }
 
 void qemu_purge_queued_packets(NetClientState *nc)
@@ -170,14 +191,21 @@ NetClientState *qemu_new_net_client(const NetClientInfo *info,
 
 void qemu_del_net_client(NetClientState *nc)
 {
+    NetClientState *peer = nc->peer;
+
     if (!g_queue_remove(&net_clients, nc)) {
         return;
     }
-    if (nc->peer) {
+    if (peer) {
         /* Our packets waiting at the peer, and its waiting for us, go. */
-        net_queue_purge(nc->peer->incoming_queue, nc);
-        nc->peer->peer = NULL;
+        net_queue_purge(peer->incoming_queue, nc);
+        peer->peer = NULL;
         nc->peer = NULL;
+        /* A sender that waited for us now sends into the void (and must
+         * not stay stopped for a NIC plugged in later). */
+        if (peer->info->peer_ready) {
+            peer->info->peer_ready(peer);
+        }
     }
     net_queue_free(nc->incoming_queue);
     nc->incoming_queue = NULL;
@@ -257,7 +285,7 @@ static bool netdev_id_wellformed(const char *id)
 }
 
 typedef bool NetInitFn(const Netdev *netdev, const char *name,
-                       NetClientState *peer, Error **errp);
+                       NetClientState *peer, NetInitJob *job, Error **errp);
 
 static NetInitFn *const net_init_fns[NET_CLIENT_DRIVER__MAX] = {
     [NET_CLIENT_DRIVER_USER] = net_init_slirp,
@@ -266,7 +294,38 @@ static NetInitFn *const net_init_fns[NET_CLIENT_DRIVER__MAX] = {
     [NET_CLIENT_DRIVER_HUBPORT] = net_init_hubport,
 };
 
-bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp)
+/* A creation a back-end deferred (see net/clients.h). */
+struct NetInitJob {
+    char *id;                   /* reserved until it finishes */
+    bool is_netdev;
+    NetClientState *peer;       /* the -net hub port made for it, or NULL */
+    NetInitCancel *cancel;      /* set by net_init_defer() */
+    void *state;
+    NetClientInitDone *done;
+    void *opaque;
+};
+
+static GQueue pending_jobs = G_QUEUE_INIT;
+
+static bool id_pending(const char *id)
+{
+    for (GList *l = pending_jobs.head; l; l = l->next) {
+        if (g_strcmp0(((NetInitJob *)l->data)->id, id) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void job_free(NetInitJob *job)
+{
+    g_free(job->id);
+    g_free(job);
+}
+
+/* Creates the back-end, or with a JOB starts creating it. */
+static bool client_init(const Netdev *netdev, bool is_netdev, NetInitJob *job,
+                        Error **errp)
 {
     NetClientState *peer = NULL;
     NetInitFn *init = net_init_fns[netdev->type];
@@ -276,7 +335,7 @@ bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp)
             error_setg(errp, "Parameter 'id' expects an identifier");
             return false;
         }
-        if (qemu_find_netdev(netdev->id)) {
+        if (qemu_find_netdev(netdev->id) || id_pending(netdev->id)) {
             error_setg(errp, "Duplicate ID '%s' for netdev", netdev->id);
             return false;
         }
@@ -295,16 +354,84 @@ bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp)
         /* -net: the back-end joins hub 0 through a port of its own. */
         peer = net_hub_add_port(0, NULL, NULL);
     }
-    if (!init(netdev, netdev->id, peer, errp)) {
+    if (job) {
+        job->peer = peer;
+    }
+    if (!init(netdev, netdev->id, peer, job, errp)) {
         if (peer) {
             qemu_del_net_client(peer);
         }
         return false;
     }
-    if (is_netdev) {
+    if (is_netdev && !(job && job->cancel)) {
         qemu_find_netdev(netdev->id)->is_netdev = true;
     }
     return true;
+}
+
+bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp)
+{
+    return client_init(netdev, is_netdev, NULL, errp);
+}
+
+void net_client_init_async(const Netdev *netdev, bool is_netdev,
+                           NetClientInitDone *done, void *opaque)
+{
+    NetInitJob *job = g_new0(NetInitJob, 1);
+    Error *err = NULL;
+
+    job->id = g_strdup(netdev->id);
+    job->is_netdev = is_netdev;
+    job->done = done;
+    job->opaque = opaque;
+    if (client_init(netdev, is_netdev, job, &err) && job->cancel) {
+        g_queue_push_tail(&pending_jobs, job);
+        return;
+    }
+    job_free(job);
+    done(err, opaque);
+}
+
+void net_init_defer(NetInitJob *job, NetInitCancel *cancel, void *state)
+{
+    g_assert(job && !job->cancel);
+    job->cancel = cancel;
+    job->state = state;
+}
+
+void net_init_finish(NetInitJob *job, Error *err)
+{
+    NetClientInitDone *done = job->done;
+    void *opaque = job->opaque;
+
+    g_queue_remove(&pending_jobs, job);
+    if (err && job->peer) {
+        qemu_del_net_client(job->peer);
+    }
+    if (!err && job->is_netdev) {
+        qemu_find_netdev(job->id)->is_netdev = true;
+    }
+    job_free(job);
+    done(err, opaque);
+}
+
+/* At exit: helpers killed and reaped, nothing they made left behind. */
+static void cancel_pending_jobs(void)
+{
+    NetInitJob *job;
+
+    while ((job = g_queue_pop_head(&pending_jobs))) {
+        Error *err = NULL;
+
+        job->cancel(job->state);
+        if (job->peer) {
+            qemu_del_net_client(job->peer);
+        }
+        error_setg(&err, "netdev '%s' was not created: the emulator is "
+                   "shutting down", job->id);
+        job->done(err, job->opaque);
+        job_free(job);
+    }
 }
 
 Netdev *net_netdev_from_keyval(JsonNode *args, Error **errp)
@@ -428,13 +555,33 @@ bool net_set_link(const char *name, bool up, Error **errp)
         if (nc->peer->info->link_status_changed) {
             nc->peer->info->link_status_changed(nc->peer);
         }
+        wake_senders(nc->peer);
     }
+    /* Down, packets for NC are dropped rather than held: who stopped
+     * sending to it goes on; up, they are asked again. */
+    wake_senders(nc);
     return true;
 }
 
+static void netdev_add_done(Error *err, void *opaque)
+{
+    qmp_deferred_return(opaque, NULL, err);
+}
+
+/*
+ * A bridge (or tap,helper=) waits for its helper: the reply is deferred
+ * (netdev_add is 'coroutine': true in the schema) so the guest and the
+ * other monitors run on meanwhile.
+ */
 void qmp_netdev_add(Netdev *netdev, Error **errp)
 {
-    net_client_init(netdev, true, errp);
+    QmpDeferred *reply = qmp_defer_reply();
+
+    if (!reply) {
+        net_client_init(netdev, true, errp);
+        return;
+    }
+    net_client_init_async(netdev, true, netdev_add_done, reply);
 }
 
 void qmp_netdev_del(const char *id, Error **errp)
@@ -485,6 +632,7 @@ char *net_info_network(void)
 
 void net_cleanup(void)
 {
+    cancel_pending_jobs();
     while (!g_queue_is_empty(&net_clients)) {
         qemu_del_net_client(g_queue_peek_head(&net_clients));
     }

@@ -387,7 +387,8 @@ static void set_in_network(struct in_addr *addr, struct in_addr net,
 }
 
 bool net_init_slirp(const Netdev *netdev, const char *name,
-                    NetClientState *peer, Error **errp)
+                    NetClientState *peer, NetInitJob *job,
+                    Error **errp)
 {
     const NetdevUserOptions *opts = &netdev->u.user;
     SlirpConfig cfg = { 0 };

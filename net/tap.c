@@ -1,20 +1,28 @@
 /*
  * The tap back-end: frames between a peer and a Linux tap file descriptor.
  *
- * Reading: when the fd is readable, frames go to the peer; when the peer
- * cannot take one, that frame waits in the peer's queue and we stop polling
- * the fd until its completion callback runs, so the backlog stays in the
- * kernel (nothing is dropped here).  Writing: the fd is non-blocking; a full
- * kernel queue makes receive() return 0 and we flush once it drains.
+ * Reading (wire to guest): before reading a frame we ask the core whether
+ * the peer can take one (qemu_can_send_packet()).  If not - the guest has
+ * no RX buffers - we stop polling the fd and the backlog stays in the
+ * kernel's queue: nothing is read only to be queued or dropped here.  When
+ * the receiver flushes (virtio-net does when the guest adds buffers), the
+ * core calls our peer_ready() and we poll again.  A frame can still end up
+ * queued (can_receive() said yes but receive() returned 0); then, per
+ * QEMU's contract, we stop until its completion callback runs.
+ *
+ * Writing (guest to wire): the fd is non-blocking; a full kernel queue
+ * makes receive() return 0 and we flush once the fd is writable.
  *
  * Virtio-net headers: a tap opened with IFF_VNET_HDR carries one in front
  * of every frame.  A peer that speaks the same header (virtio-net calls
  * set_vnet_hdr_len) gets frames as they are; any other peer gets them
  * without, and a zero header is added on the way out.
  *
- * Ways to get the fd: fd=/fds= (a number or a name given to QMP getfd),
- * ifname= (opened here, with script=/downscript=), or helper= (see
- * net/bridge.c).
+ * Opening: each way to get the fd is an opener - fd=/fds= (a number or a
+ * name given to QMP getfd), ifname= (opened here, with script=/downscript=)
+ * and a helper (tap,helper= and -netdev bridge, see net/bridge.c) - and all
+ * of them end in one finishing step, tap_finish().  The OS ioctls live in
+ * net/tap-linux.c behind net/tap-int.h.
  */
 
 #include "net/tap.h"
@@ -22,11 +30,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/if_tun.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,14 +40,14 @@
 #include "config-host.h"
 #include "monitor/fds.h"
 #include "net/clients.h"
+#include "net/helper-runner.h"
 #include "qemu/iov.h"
+#include "tap-int.h"
 
 /* Largest frame a tap hands us (64 KiB GSO frames) plus its header. */
 #define TAP_BUFSIZE (65536 + 64)
 /* Frames read per wake-up before giving the main loop back. */
 #define TAP_READ_BURST 64
-/* The header a tap starts with: struct virtio_net_hdr. */
-#define TAP_DEFAULT_VNET_HDR_LEN 10
 
 typedef struct TAPState {
     NetClientState nc;
@@ -86,14 +91,27 @@ static void tap_send_completed(NetClientState *nc, ssize_t len)
     tap_read_poll((TAPState *)nc, true);
 }
 
+/* The peer flushed: it has room again (tap_readable() asks anyway). */
+static void tap_peer_ready(NetClientState *nc)
+{
+    tap_read_poll((TAPState *)nc, true);
+}
+
 static gboolean tap_readable(gint fd, GIOCondition cond, gpointer opaque)
 {
     TAPState *s = opaque;
 
     for (int i = 0; i < TAP_READ_BURST; i++) {
-        ssize_t n = read(s->fd, s->buf, sizeof(s->buf));
+        ssize_t n;
         uint8_t *frame = s->buf;
 
+        /* Ask before reading: what the peer cannot take stays in the
+         * kernel until peer_ready(). */
+        if (!qemu_can_send_packet(&s->nc)) {
+            tap_read_poll(s, false);
+            break;
+        }
+        n = read(s->fd, s->buf, sizeof(s->buf));
         if (n < 0 && errno == EINTR) {
             continue;
         }
@@ -168,7 +186,7 @@ static void tap_set_vnet_hdr_len(NetClientState *nc, int len)
     if (!s->has_vnet_hdr) {
         return;
     }
-    if (ioctl(s->fd, TUNSETVNETHDRSZ, &len) < 0) {
+    if (!tap_fd_set_vnet_hdr_len(s->fd, len)) {
         g_warning("tap %s: cannot set a %d-byte vnet header: %s", nc->name,
                   len, g_strerror(errno));
         return;
@@ -181,20 +199,9 @@ static void tap_set_offload(NetClientState *nc, bool csum, bool tso4,
                             bool tso6, bool ecn, bool ufo)
 {
     TAPState *s = (TAPState *)nc;
-    unsigned flags = 0;
 
-    if (!s->has_vnet_hdr) {
-        return;
-    }
-    flags |= csum ? TUN_F_CSUM : 0;
-    flags |= tso4 ? TUN_F_TSO4 : 0;
-    flags |= tso6 ? TUN_F_TSO6 : 0;
-    flags |= ecn ? TUN_F_TSO_ECN : 0;
-    flags |= ufo ? TUN_F_UFO : 0;
-    if (ioctl(s->fd, TUNSETOFFLOAD, flags) < 0 && ufo) {
-        /* Kernels since 4.14 refuse UFO: retry without it. */
-        flags &= ~(unsigned)TUN_F_UFO;
-        ioctl(s->fd, TUNSETOFFLOAD, flags);
+    if (s->has_vnet_hdr) {
+        tap_fd_set_offload(s->fd, csum, tso4, tso6, ecn, ufo);
     }
 }
 
@@ -241,19 +248,11 @@ static const NetClientInfo tap_info = {
     .receive = tap_receive,
     .receive_iov = tap_receive_iov,
     .cleanup = tap_cleanup,
+    .peer_ready = tap_peer_ready,
     .has_vnet_hdr = tap_has_vnet_hdr,
     .set_vnet_hdr_len = tap_set_vnet_hdr_len,
     .set_offload = tap_set_offload,
 };
-
-/* IFF_VNET_HDR as the kernel reports it; false for a non-tap fd. */
-static bool tap_probe_vnet_hdr(int fd)
-{
-    struct ifreq ifr;
-
-    memset(&ifr, 0, sizeof(ifr));
-    return ioctl(fd, TUNGETIFF, &ifr) == 0 && (ifr.ifr_flags & IFF_VNET_HDR);
-}
 
 NetClientState *net_tap_fd_init(NetClientState *peer, const char *model,
                                 const char *name, int fd)
@@ -270,69 +269,56 @@ NetClientState *net_tap_fd_init(NetClientState *peer, const char *model,
     s->vnet_hdr_len = TAP_DEFAULT_VNET_HDR_LEN;
     if (s->has_vnet_hdr) {
         /* Start from the plain header; a virtio peer asks for its own. */
-        ioctl(fd, TUNSETVNETHDRSZ, &s->vnet_hdr_len);
-        tap_set_offload(&s->nc, false, false, false, false, false);
+        tap_fd_set_vnet_hdr_len(fd, s->vnet_hdr_len);
+        tap_fd_set_offload(fd, false, false, false, false, false);
     }
     tap_read_poll(s, true);
     return &s->nc;
 }
 
-/* Opens /dev/net/tun as IFNAME (may hold %d); returns the fd or -1. */
-static int tap_open(const char *ifname, bool want_vnet, bool need_vnet,
-                    char *actual_name, Error **errp)
-{
-    struct ifreq ifr;
-    unsigned features = 0;
-    int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+/* ---------------------------------------------------------------------- */
+/* The finishing step, shared by every opener */
 
-    if (fd < 0) {
-        error_setg_errno(errp, errno, "could not open /dev/net/tun");
-        return -1;
-    }
-    memset(&ifr, 0, sizeof(ifr));
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-    if (ioctl(fd, TUNGETFEATURES, &features) < 0) {
-        features = 0;
-    }
-    if (want_vnet && (features & IFF_VNET_HDR)) {
-        ifr.ifr_flags |= IFF_VNET_HDR;
-    } else if (need_vnet) {
-        error_setg(errp, "vnet_hdr=1 requested, but no kernel support for "
-                   "IFF_VNET_HDR available");
-        close(fd);
-        return -1;
-    }
-    g_strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
-    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-        error_setg_errno(errp, errno, "could not configure /dev/net/tun (%s)",
-                         ifname);
-        close(fd);
-        return -1;
-    }
-    g_strlcpy(actual_name, ifr.ifr_name, IFNAMSIZ);
-    return fd;
+static TAPState *tap_finish(NetClientState *peer, const char *model,
+                            const char *name, int fd, bool has_sndbuf,
+                            uint64_t sndbuf, const char *info)
+{
+    NetClientState *nc;
+
+    tap_fd_set_sndbuf(fd, !has_sndbuf ? INT_MAX
+                          : sndbuf > INT_MAX ? INT_MAX : (int)sndbuf);
+    nc = net_tap_fd_init(peer, model, name, fd);
+    g_strlcpy(nc->info_str, info, sizeof(nc->info_str));
+    return (TAPState *)nc;
 }
 
-/* fd=N or fd=NAME (from QMP getfd). */
-static int tap_fd_param(const char *text, Error **errp)
-{
-    int fd = monitor_fd_param(text, errp);
+/* ---------------------------------------------------------------------- */
+/* Openers */
 
+/* fd=N / fds=N, or a name from QMP getfd. */
+static int tap_open_fd(const NetdevTapOptions *opts, Error **errp)
+{
+    const char *text = opts->fd ? opts->fd : opts->fds;
+    int fd;
+
+    if (opts->ifname || opts->script || opts->downscript ||
+        opts->has_vnet_hdr || opts->helper || opts->has_queues ||
+        (opts->fd && opts->fds)) {
+        error_setg(errp, "ifname=, script=, downscript=, vnet_hdr=, "
+                   "helper=, queues=, and fds= are invalid with fd=");
+        return -1;
+    }
+    if (opts->fds && strchr(opts->fds, ':')) {
+        error_setg(errp, "multiqueue tap (fds=%s) is not supported",
+                   opts->fds);
+        return -1;
+    }
+    fd = monitor_fd_param(text, errp);
     if (fd >= 0 && fcntl(fd, F_GETFD) < 0) {
         error_setg_errno(errp, errno, "fd=%s", text);
         return -1;
     }
     return fd;
-}
-
-static void tap_set_sndbuf(int fd, const NetdevTapOptions *opts)
-{
-    int sndbuf = INT_MAX;
-
-    if (opts->has_sndbuf) {
-        sndbuf = opts->sndbuf > INT_MAX ? INT_MAX : (int)opts->sndbuf;
-    }
-    ioctl(fd, TUNSETSNDBUF, &sndbuf);   /* not a tap (fd= a socket): fine */
 }
 
 static char *script_path(const char *given, const char *default_name)
@@ -346,12 +332,119 @@ static char *script_path(const char *given, const char *default_name)
     return g_strdup_printf("%s/%s", CONFIG_SYSCONFDIR, default_name);
 }
 
+/* ifname= (or tap%d), then script=; the finished client gets downscript=. */
+static bool tap_init_ifname(const NetdevTapOptions *opts, const char *name,
+                            NetClientState *peer, Error **errp)
+{
+    g_autofree char *script = script_path(opts->script, "qemu-ifup");
+    g_autofree char *downscript = script_path(opts->downscript, "qemu-ifdown");
+    g_autofree char *info = NULL;
+    bool want_vnet = !opts->has_vnet_hdr || opts->vnet_hdr;
+    bool need_vnet = opts->has_vnet_hdr && opts->vnet_hdr;
+    char ifname[IFNAMSIZ];
+    TAPState *s;
+    int fd;
+
+    fd = tap_open(opts->ifname ? opts->ifname : "tap%d", want_vnet,
+                  need_vnet, ifname, errp);
+    if (fd < 0) {
+        return false;
+    }
+    if (script && !run_script(script, ifname, errp)) {
+        close(fd);
+        return false;
+    }
+    info = g_strdup_printf("ifname=%s,script=%s,downscript=%s", ifname,
+                           script ? script : "no",
+                           downscript ? downscript : "no");
+    s = tap_finish(peer, "tap", name, fd, opts->has_sndbuf, opts->sndbuf,
+                   info);
+    s->ifname = g_strdup(ifname);
+    s->downscript = g_steal_pointer(&downscript);
+    return true;
+}
+
+/* A helper's tap being waited for (net_tap_init_from_helper with a job). */
+typedef struct TapHelperWait {
+    NetInitJob *job;
+    HelperRun *run;
+    NetClientState *peer;
+    char *name;
+    char *model;
+    char *info;
+    bool has_sndbuf;
+    uint64_t sndbuf;
+} TapHelperWait;
+
+static void tap_helper_wait_free(TapHelperWait *w)
+{
+    g_free(w->name);
+    g_free(w->model);
+    g_free(w->info);
+    g_free(w);
+}
+
+static void tap_helper_done(int fd, Error *err, void *opaque)
+{
+    TapHelperWait *w = opaque;
+
+    if (fd >= 0) {
+        tap_finish(w->peer, w->model, w->name, fd, w->has_sndbuf, w->sndbuf,
+                   w->info);
+    }
+    net_init_finish(w->job, err);
+    tap_helper_wait_free(w);
+}
+
+static void tap_helper_cancel(void *opaque)
+{
+    TapHelperWait *w = opaque;
+
+    helper_run_cancel(w->run);
+    tap_helper_wait_free(w);
+}
+
+bool net_tap_init_from_helper(const TapFromHelper *how, const char *name,
+                              NetClientState *peer, NetInitJob *job,
+                              Error **errp)
+{
+    TapHelperWait *w;
+    int fd;
+
+    if (!job) {
+        fd = helper_run_sync(how->helper, how->br, TAP_HELPER_TIMEOUT_MS,
+                             errp);
+        if (fd < 0) {
+            return false;
+        }
+        tap_finish(peer, how->model, name, fd, how->has_sndbuf, how->sndbuf,
+                   how->info);
+        return true;
+    }
+    w = g_new0(TapHelperWait, 1);
+    w->run = helper_run_start(how->helper, how->br, TAP_HELPER_TIMEOUT_MS,
+                              tap_helper_done, w, errp);
+    if (!w->run) {
+        g_free(w);
+        return false;
+    }
+    w->job = job;
+    w->peer = peer;
+    w->name = g_strdup(name);
+    w->model = g_strdup(how->model);
+    w->info = g_strdup(how->info);
+    w->has_sndbuf = how->has_sndbuf;
+    w->sndbuf = how->sndbuf;
+    net_init_defer(job, tap_helper_cancel, w);
+    return true;
+}
+
+/* ---------------------------------------------------------------------- */
+
 bool net_init_tap(const Netdev *netdev, const char *name,
-                  NetClientState *peer, Error **errp)
+                  NetClientState *peer, NetInitJob *job, Error **errp)
 {
     const NetdevTapOptions *opts = &netdev->u.tap;
-    NetClientState *nc;
-    int fd;
 
     if ((opts->has_vhost && opts->vhost) || opts->vhostfd || opts->vhostfds ||
         (opts->has_vhostforce && opts->vhostforce)) {
@@ -365,72 +458,32 @@ bool net_init_tap(const Netdev *netdev, const char *name,
     }
 
     if (opts->fd || opts->fds) {
-        const char *text = opts->fd ? opts->fd : opts->fds;
-        if (opts->ifname || opts->script || opts->downscript ||
-            opts->has_vnet_hdr || opts->helper || opts->has_queues ||
-            (opts->fd && opts->fds)) {
-            error_setg(errp, "ifname=, script=, downscript=, vnet_hdr=, "
-                       "helper=, queues=, and fds= are invalid with fd=");
-            return false;
-        }
-        if (opts->fds && strchr(opts->fds, ':')) {
-            error_setg(errp, "multiqueue tap (fds=%s) is not supported",
-                       opts->fds);
-            return false;
-        }
-        fd = tap_fd_param(text, errp);
+        g_autofree char *info = NULL;
+        int fd = tap_open_fd(opts, errp);
+
         if (fd < 0) {
             return false;
         }
-        tap_set_sndbuf(fd, opts);
-        nc = net_tap_fd_init(peer, "tap", name, fd);
-        snprintf(nc->info_str, sizeof(nc->info_str), "fd=%d", fd);
+        info = g_strdup_printf("fd=%d", fd);
+        tap_finish(peer, "tap", name, fd, opts->has_sndbuf, opts->sndbuf,
+                   info);
         return true;
     }
-
     if (opts->helper) {
+        g_autofree char *info = g_strdup_printf("helper=%s", opts->helper);
+        TapFromHelper how = {
+            .helper = opts->helper, .br = opts->br ? opts->br : "br0",
+            .model = "tap", .info = info,
+            .has_sndbuf = opts->has_sndbuf, .sndbuf = opts->sndbuf,
+        };
+
         if (opts->ifname || opts->script || opts->downscript ||
             opts->has_vnet_hdr || opts->has_queues) {
             error_setg(errp, "ifname=, script=, downscript=, vnet_hdr=, "
                        "and queues= are invalid with helper=");
             return false;
         }
-        fd = net_bridge_run_helper(opts->helper,
-                                   opts->br ? opts->br : "br0", errp);
-        if (fd < 0) {
-            return false;
-        }
-        tap_set_sndbuf(fd, opts);
-        nc = net_tap_fd_init(peer, "tap", name, fd);
-        snprintf(nc->info_str, sizeof(nc->info_str), "helper=%s", opts->helper);
-        return true;
+        return net_tap_init_from_helper(&how, name, peer, job, errp);
     }
-
-    {
-        g_autofree char *script = script_path(opts->script, "qemu-ifup");
-        g_autofree char *downscript = script_path(opts->downscript, "qemu-ifdown");
-        bool want_vnet = !opts->has_vnet_hdr || opts->vnet_hdr;
-        bool need_vnet = opts->has_vnet_hdr && opts->vnet_hdr;
-        char ifname[IFNAMSIZ];
-        TAPState *s;
-
-        fd = tap_open(opts->ifname ? opts->ifname : "tap%d", want_vnet,
-                      need_vnet, ifname, errp);
-        if (fd < 0) {
-            return false;
-        }
-        if (script && !run_script(script, ifname, errp)) {
-            close(fd);
-            return false;
-        }
-        tap_set_sndbuf(fd, opts);
-        nc = net_tap_fd_init(peer, "tap", name, fd);
-        s = (TAPState *)nc;
-        s->ifname = g_strdup(ifname);
-        s->downscript = g_steal_pointer(&downscript);
-        snprintf(nc->info_str, sizeof(nc->info_str),
-                 "ifname=%s,script=%s,downscript=%s", ifname,
-                 script ? script : "no", s->downscript ? s->downscript : "no");
-        return true;
-    }
+    return tap_init_ifname(opts, name, peer, errp);
 }

@@ -50,8 +50,10 @@ void qmp_register_command(QmpCommandList *cmds, const char *name,
     QmpCommand *cmd = g_new0(QmpCommand, 1);
 
     g_assert(!g_hash_table_contains(cmds->by_name, name));
-    /* A command without success response cannot run out of band. */
+    /* A command without success response cannot run out of band, nor
+     * defer a reply it does not send. */
     g_assert(!((options & QCO_NO_SUCCESS_RESP) && (options & QCO_ALLOW_OOB)));
+    g_assert(!((options & QCO_NO_SUCCESS_RESP) && (options & QCO_COROUTINE)));
     cmd->name = g_strdup(name);
     cmd->fn = fn;
     cmd->options = options;
@@ -215,16 +217,138 @@ static JsonNode *wrap(JsonObject *obj)
     return node;
 }
 
-JsonNode *qmp_dispatch(const QmpCommandList *cmds, JsonNode *request,
-                       bool allow_oob, bool preconfig)
+/* {"return": RET} or {"error": ...}, with ID echoed.  Takes RET and ERR. */
+static JsonNode *response(JsonNode *ret, Error *err, JsonNode *id)
+{
+    JsonObject *resp;
+
+    if (err) {
+        resp = qmp_error_response(err);
+        error_free(err);
+        if (ret) {
+            json_node_unref(ret);
+        }
+    } else {
+        resp = json_object_new();
+        json_object_set_member(resp, "return",
+                               ret ? ret : wrap(json_object_new()));
+    }
+    if (id) {
+        json_object_set_member(resp, "id", json_node_copy(id));
+    }
+    return wrap(resp);
+}
+
+struct QmpDeferred {
+    JsonNode *id;               /* the request's, or NULL */
+    QmpDeferredReply *reply;    /* NULL once abandoned */
+    void *opaque;
+    bool taken;                 /* the command called qmp_defer_reply() */
+    bool dispatching;           /* its command has not returned yet */
+    JsonNode *early;            /* completed before that: the response */
+};
+
+/* The deferrable command running now, if its caller can wait. */
+static QmpDeferred *deferrable;
+
+static void deferred_free(QmpDeferred *d)
+{
+    if (d->id) {
+        json_node_unref(d->id);
+    }
+    g_free(d);
+}
+
+QmpDeferred *qmp_defer_reply(void)
+{
+    if (deferrable) {
+        deferrable->taken = true;
+    }
+    return deferrable;
+}
+
+void qmp_deferred_return(QmpDeferred *d, JsonNode *ret, Error *err)
+{
+    JsonNode *rsp = response(ret, err, d->id);
+
+    if (d->dispatching) {
+        d->early = rsp;         /* qmp_dispatch_deferrable() returns it */
+        return;
+    }
+    if (d->reply) {
+        d->reply(rsp, d->opaque);
+    } else {
+        json_node_unref(rsp);
+    }
+    deferred_free(d);
+}
+
+void qmp_deferred_abandon(QmpDeferred *d)
+{
+    d->reply = NULL;
+}
+
+/* Runs CMD; a deferrable one gets a QmpDeferred when REPLY is given. */
+static JsonNode *run_command(const QmpCommand *cmd, JsonObject *args,
+                             JsonNode *id, QmpDeferredReply *reply,
+                             void *opaque, QmpDeferred **deferred)
+{
+    QmpDeferred *saved = deferrable, *d = NULL;
+    JsonNode *ret = NULL;
+    Error *err = NULL;
+
+    if (reply && (cmd->options & QCO_COROUTINE)) {
+        d = g_new0(QmpDeferred, 1);
+        d->id = id ? json_node_copy(id) : NULL;
+        d->reply = reply;
+        d->opaque = opaque;
+        d->dispatching = true;
+    }
+    deferrable = d;
+    cmd->fn(args, &ret, &err);
+    deferrable = saved;
+    if (d && d->taken) {
+        JsonNode *early = d->early;
+
+        /* A command that deferred answers through the handle only. */
+        g_assert(!err && !ret);
+        d->dispatching = false;
+        if (!early) {
+            *deferred = d;
+            return NULL;
+        }
+        deferred_free(d);
+        return early;
+    }
+    if (d) {
+        deferred_free(d);
+    }
+    if (err) {
+        g_assert(!ret);
+        return response(NULL, err, id);
+    }
+    if (!qmp_has_success_response(cmd)) {
+        g_assert(!ret);
+        return NULL;
+    }
+    return response(ret, NULL, id);
+}
+
+JsonNode *qmp_dispatch_deferrable(const QmpCommandList *cmds,
+                                  JsonNode *request, bool allow_oob,
+                                  bool preconfig, QmpDeferredReply *reply,
+                                  void *opaque, QmpDeferred **deferred)
 {
     Error *err = NULL;
-    JsonObject *req = NULL, *resp, *args;
-    JsonNode *id = NULL, *ret = NULL;
+    JsonObject *req = NULL, *args;
+    JsonNode *id = NULL, *rsp;
     const QmpCommand *cmd;
     const char *name;
     bool oob = false;
 
+    if (deferred) {
+        *deferred = NULL;
+    }
     if (!request || !JSON_NODE_HOLDS_OBJECT(request)) {
         error_setg(&err, "QMP input must be a JSON object");
         goto fail;
@@ -259,29 +383,18 @@ JsonNode *qmp_dispatch(const QmpCommandList *cmds, JsonNode *request,
     } else {
         args = json_object_new();
     }
-    cmd->fn(args, &ret, &err);
+    rsp = run_command(cmd, args, id, deferred ? reply : NULL, opaque,
+                      deferred);
     json_object_unref(args);
-    if (err) {
-        g_assert(!ret);
-        goto fail;
-    }
-    if (!qmp_has_success_response(cmd)) {
-        g_assert(!ret);
-        return NULL;
-    }
-    if (!ret) {
-        ret = wrap(json_object_new());
-    }
-    resp = json_object_new();
-    json_object_set_member(resp, "return", ret);
-    goto out;
+    return rsp;
 
 fail:
-    resp = qmp_error_response(err);
-    error_free(err);
-out:
-    if (id) {
-        json_object_set_member(resp, "id", json_node_copy(id));
-    }
-    return wrap(resp);
+    return response(NULL, err, id);
+}
+
+JsonNode *qmp_dispatch(const QmpCommandList *cmds, JsonNode *request,
+                       bool allow_oob, bool preconfig)
+{
+    return qmp_dispatch_deferrable(cmds, request, allow_oob, preconfig,
+                                   NULL, NULL, NULL);
 }

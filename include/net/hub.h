@@ -16,8 +16,12 @@
 NetClientState *net_hub_add_port(int hub_id, const char *name,
                                  NetClientState *peer);
 bool net_hub_is_port(const NetClientState *nc);
-/* Flushes the queues of PORT's siblings; true if anything was sent. */
-bool net_hub_flush(NetClientState *port);
+/*
+ * PORT's peer can receive again: flushes PORT's siblings, which delivers
+ * what waits in their queues and wakes their peers (senders that stopped
+ * because the hub could not take a packet).
+ */
+void net_hub_flush(NetClientState *port);
 /* "hub N" then " \ port: peer..." lines, as `info network` prints them. */
 void net_hub_info(GString *out);
 /* Frees hubs that have no ports left. */

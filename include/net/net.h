@@ -16,11 +16,17 @@
  *   is an error; the packet is dropped and counted.
  * - can_receive() false has the same meaning as a 0 from receive(): packets
  *   for it are queued, and the receiver flushes later.
+ * - A sender that can hold its packets (a tap: they stay in the kernel) asks
+ *   qemu_can_send_packet() before taking one, and stops when the answer is
+ *   no.  When the receiver flushes and its queue empties, the core calls the
+ *   sender's peer_ready() (behind a hub: the peers of the hub's other
+ *   ports), and the sender asks again.  This is the design's "wire to guest"
+ *   path: nothing is read only to wait or be dropped inside the emulator.
  * - qemu_send_packet_async() with a completion callback returns 0 when the
- *   packet had to be queued: the sender must stop sending (a tap stops
- *   polling its fd, leaving the backlog in the kernel) until the callback
- *   runs.  Without a callback, a packet that does not fit the bounded queue
- *   is dropped and counted.
+ *   packet had to be queued anyway (can_receive() said yes, receive() said
+ *   0): the sender must stop sending until the callback runs.  Without a
+ *   callback, a packet that does not fit the bounded queue is dropped and
+ *   counted.
  * - Queued packets are delivered in order.  A client being deleted takes its
  *   queued packets with it, in both directions, without calling callbacks.
  *
@@ -54,6 +60,9 @@ typedef struct NetClientInfo {
     ssize_t (*receive_iov)(NetClientState *nc, const struct iovec *iov,
                            int iovcnt);
     bool (*can_receive)(NetClientState *nc);
+    /* Optional: the peer flushed (or went away, or its link changed); a
+     * sender that stopped on qemu_can_send_packet() asks again. */
+    void (*peer_ready)(NetClientState *nc);
     void (*cleanup)(NetClientState *nc);
     void (*link_status_changed)(NetClientState *nc);
     /* Back-ends that carry a virtio-net header (tap with IFF_VNET_HDR). */
@@ -103,7 +112,10 @@ void qemu_send_packet(NetClientState *sender, const uint8_t *buf, size_t size);
 
 /* True if a packet from SENDER would be received now (not queued). */
 bool qemu_can_send_packet(NetClientState *sender);
-/* Deliver what is queued for NC; call when NC can receive again. */
+/*
+ * Deliver what is queued for NC; call when NC can receive again.  If the
+ * queue empties, NC's senders get peer_ready().
+ */
 void qemu_flush_queued_packets(NetClientState *nc);
 /* Drop what is queued for NC (e.g. on device reset). */
 void qemu_purge_queued_packets(NetClientState *nc);
@@ -126,9 +138,23 @@ void qemu_set_offload(NetClientState *nc, bool csum, bool tso4, bool tso6,
 
 /*
  * Creates the back-end NETDEV describes.  IS_NETDEV: from -netdev or
- * netdev_add (peer of one NIC) rather than -net (a port of a hub).
+ * netdev_add (peer of one NIC) rather than -net (a port of a hub).  A
+ * bridge (or tap,helper=) waits here for its helper, iterating a private
+ * GMainContext: for the command line, before the machine runs.
  */
 bool net_client_init(const Netdev *netdev, bool is_netdev, Error **errp);
+
+/* The outcome of net_client_init_async(): ERR NULL, or an error it takes. */
+typedef void NetClientInitDone(Error *err, void *opaque);
+/*
+ * Like net_client_init(), without blocking the main loop: DONE runs once,
+ * when the back-end exists or has failed - possibly before this returns
+ * (all back-ends but those waiting on a helper).  Meanwhile the id is
+ * taken (a second creation gets "Duplicate ID"), and net_cleanup() cancels
+ * the creation (the helper killed and reaped, DONE told so).
+ */
+void net_client_init_async(const Netdev *netdev, bool is_netdev,
+                           NetClientInitDone *done, void *opaque);
 /*
  * A keyval tree (keyval_parse(ARG, "type", ...)) into a Netdev, through
  * the visitor QMP's netdev_add uses.  This is how every command-line
@@ -164,7 +190,8 @@ char *net_info_network(void);
 /* The helper path -netdev bridge uses when none is given. */
 const char *net_default_bridge_helper(void);
 
-/* Deletes every client (at exit): taps close, downscripts run. */
+/* Deletes every client (at exit): creations still waiting on a helper are
+ * cancelled, taps close, downscripts run. */
 void net_cleanup(void);
 
 #endif

@@ -1,10 +1,14 @@
 /*
- * The tap back-end (net/tap.c) and the bridge helper runner (net/bridge.c).
+ * The tap back-end (net/tap.c): a client around a tap file descriptor,
+ * whichever opener produced it.  -netdev bridge (net/bridge.c) is a tap
+ * whose fd a helper supplied, built with net_tap_init_from_helper().
  */
 #ifndef NET_TAP_H
 #define NET_TAP_H
 
 #include "net/net.h"
+
+typedef struct NetInitJob NetInitJob;
 
 /*
  * Wraps an open tap (or any packet fd) in a client that owns it: the fd is
@@ -13,17 +17,27 @@
 NetClientState *net_tap_fd_init(NetClientState *peer, const char *model,
                                 const char *name, int fd);
 
-/* How long a bridge helper may take before it is killed (tests lower it). */
-#define BRIDGE_HELPER_TIMEOUT_MS 10000
-extern int net_bridge_helper_timeout_ms;
+/* How long a helper may take before it is killed. */
+#define TAP_HELPER_TIMEOUT_MS 10000
+
+/* A tap from a helper: what to run, and how the client looks. */
+typedef struct TapFromHelper {
+    const char *helper;         /* program, or a command line for /bin/sh */
+    const char *br;
+    const char *model;          /* "tap" or "bridge" */
+    const char *info;           /* the `info network` text */
+    bool has_sndbuf;
+    uint64_t sndbuf;
+} TapFromHelper;
 
 /*
- * Runs HELPER for BRIDGE with QEMU's protocol (socketpair, --use-vnet
- * --fd=N --br=BRIDGE; through /bin/sh -c when HELPER holds a space or tab,
- * adding --br= only if HELPER has none) and returns the tap fd it sends.
- * On failure returns -1 with "bridge helper failed: <the helper's own
- * message>"; a helper that hangs is killed after the timeout.
+ * Runs HOW->helper (include/net/helper-runner.h) and finishes its fd as a
+ * tap client NAME peered with PEER.  With JOB NULL it waits (start-up);
+ * with a JOB it defers (net_init_defer()) and finishes the job when the
+ * helper answers, without blocking the main loop.
  */
-int net_bridge_run_helper(const char *helper, const char *bridge, Error **errp);
+bool net_tap_init_from_helper(const TapFromHelper *how, const char *name,
+                              NetClientState *peer, NetInitJob *job,
+                              Error **errp);
 
 #endif

@@ -11,6 +11,21 @@
  * command without success response succeeded.  It never takes ownership of
  * the request.  Greeting, capability negotiation, framing and OOB queueing
  * are the monitor's business.
+ *
+ * Deferred replies.  A command that waits on something outside the
+ * emulator (netdev_add of a bridge waits for the helper) must not block the
+ * main loop.  Such a command is marked 'coroutine': true in the schema
+ * (QCO_COROUTINE; QEMU's word for a command that may yield, which is what
+ * it does here without coroutines).  When dispatched with
+ * qmp_dispatch_deferrable() it may call qmp_defer_reply() and return
+ * without a result; it answers later, exactly once, with
+ * qmp_deferred_return(), and the response (the request's "id" echoed) goes
+ * to the caller's QmpDeferredReply.  The caller - the monitor - stops
+ * dispatching that client's later requests until then, so its replies stay
+ * in order, while other monitors, timers and the guest run on.  A caller
+ * that goes away calls qmp_deferred_abandon(): the command still completes
+ * and its response is dropped.  Answering before the command returns is
+ * allowed: then the response is returned as if nothing was deferred.
  */
 #ifndef QAPI_QMP_DISPATCH_H
 #define QAPI_QMP_DISPATCH_H
@@ -26,7 +41,7 @@ typedef enum QmpCommandOptions {
     QCO_NO_SUCCESS_RESP = 1 << 0,
     QCO_ALLOW_OOB = 1 << 1,
     QCO_ALLOW_PRECONFIG = 1 << 2,
-    QCO_COROUTINE = 1 << 3,
+    QCO_COROUTINE = 1 << 3,     /* may defer its reply (see above) */
 } QmpCommandOptions;
 
 typedef struct QmpCommand {
@@ -75,6 +90,33 @@ bool qmp_is_oob(JsonObject *request);
  */
 JsonNode *qmp_dispatch(const QmpCommandList *cmds, JsonNode *request,
                        bool allow_oob, bool preconfig);
+
+typedef struct QmpDeferred QmpDeferred;
+/* A deferred response is ready: RSP is the whole response, the callee's. */
+typedef void QmpDeferredReply(JsonNode *rsp, void *opaque);
+
+/*
+ * qmp_dispatch() for a caller that can wait: returns the response, or
+ * NULL with *DEFERRED set when the command deferred it; REPLY(rsp, OPAQUE)
+ * gets it later, unless abandoned.  (NULL with *DEFERRED NULL: a command
+ * without success response succeeded.)
+ */
+JsonNode *qmp_dispatch_deferrable(const QmpCommandList *cmds,
+                                  JsonNode *request, bool allow_oob,
+                                  bool preconfig, QmpDeferredReply *reply,
+                                  void *opaque, QmpDeferred **deferred);
+
+/*
+ * Called by a QCO_COROUTINE command while it runs: it will answer later
+ * through the returned handle.  NULL when its caller cannot wait (plain
+ * qmp_dispatch()); the command must then finish before returning.  A
+ * command that took a handle sets neither *ret nor *errp.
+ */
+QmpDeferred *qmp_defer_reply(void);
+/* The deferred command's result: RET (NULL: {}) or ERR; takes both. */
+void qmp_deferred_return(QmpDeferred *d, JsonNode *ret, Error *err);
+/* The caller will not take the response (its client went away). */
+void qmp_deferred_abandon(QmpDeferred *d);
 
 /* {"error": {"class": ..., "desc": ...}}; does not free err. */
 JsonObject *qmp_error_response(const Error *err);

@@ -1,12 +1,14 @@
 /*
  * Unit tests for the network core: the flow-control contract between peers,
  * hubs, the tap back-end over a real packet fd (a datagram socketpair stands
- * in for /dev/net/tun: same one-frame-per-read semantics), and the bridge
- * helper runner with stand-in helpers.
+ * in for /dev/net/tun: same one-frame-per-read semantics), and back-end
+ * creation, deferred while a (stand-in) helper runs.  The runner itself is
+ * tested in test-helper-runner.c.
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include "net/net.h"
 #include "net/queue.h"
 #include "net/tap.h"
+#include "stand-in-helpers.h"
 
 /* A test client: records what it receives; can be told to refuse. */
 typedef struct TestClient {
@@ -264,6 +267,15 @@ static void run_idle(int iterations)
     }
 }
 
+/* TEXT is the next frame waiting in the kernel for FD: nobody read it. */
+static void assert_next_in_kernel(int fd, const char *text)
+{
+    char buf[16];
+    ssize_t n = recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT);
+
+    g_assert_cmpmem(buf, n < 0 ? 0 : (size_t)n, text, strlen(text));
+}
+
 /* Enough 1000-byte frames to fill a socket's send buffer several times. */
 #define TAP_TEST_FRAMES 800
 
@@ -284,17 +296,19 @@ static void test_tap_fd(void)
     run_until_received(nic, 1);
     assert_received(nic, 0, "f1");
 
-    /* The guest runs out of buffers: one frame waits at the NIC, the rest
-     * stay in the kernel because the tap stops reading. */
+    /* The guest runs out of buffers: the tap asks before reading, so every
+     * frame stays in the kernel, none waits in the emulator. */
     nic->refuse = true;
     g_assert_cmpint(send(sv[1], "f2", 2, 0), ==, 2);
     g_assert_cmpint(send(sv[1], "f3", 2, 0), ==, 2);
     g_assert_cmpint(send(sv[1], "f4", 2, 0), ==, 2);
     run_idle(50);
     g_assert_cmpuint(nic->received->len, ==, 1);
-    g_assert_cmpuint(net_queue_length(nic->nc.incoming_queue), ==, 1);
+    g_assert_true(net_queue_is_empty(nic->nc.incoming_queue));
+    assert_next_in_kernel(sv[0], "f2");
 
-    /* Buffers posted: the waiting frame, then the kernel's, in order. */
+    /* Buffers posted: the flush wakes the tap, the kernel's frames follow
+     * in order. */
     nic->refuse = false;
     qemu_flush_queued_packets(&nic->nc);
     run_until_received(nic, 4);
@@ -302,6 +316,20 @@ static void test_tap_fd(void)
     assert_received(nic, 2, "f3");
     assert_received(nic, 3, "f4");
     g_assert_cmpuint(tap->stats.tx_packets, ==, 4);
+
+    /* can_receive() yes, receive() 0: that frame waits at the NIC (QEMU's
+     * completion contract), the tap stops until it went out. */
+    nic->say_zero = true;
+    g_assert_cmpint(send(sv[1], "f5", 2, 0), ==, 2);
+    g_assert_cmpint(send(sv[1], "f6", 2, 0), ==, 2);
+    run_idle(50);
+    g_assert_cmpuint(net_queue_length(nic->nc.incoming_queue), ==, 1);
+    assert_next_in_kernel(sv[0], "f6");
+    nic->say_zero = false;
+    qemu_flush_queued_packets(&nic->nc);
+    run_until_received(nic, 6);
+    assert_received(nic, 4, "f5");
+    assert_received(nic, 5, "f6");
 
     /* Guest to wire, past what the socket holds: the excess waits in the
      * tap's queue (the NIC is told to wait) and goes out as it drains. */
@@ -335,107 +363,36 @@ static void test_tap_fd(void)
     close(sv[1]);
 }
 
-/* ---------------------------------------------------------------------- */
-/* The bridge helper runner, with stand-in helpers */
-
-static char *helper_dir;
-
-static char *write_helper(const char *name, const char *body)
+/* -net: tap and NIC meet at a hub; the NIC's flush wakes the tap through
+ * it. */
+static void test_tap_behind_hub(void)
 {
-    char *path = g_build_filename(helper_dir, name, NULL);
+    int sv[2];
+    NetClientState *p0, *p1, *tap;
+    TestClient *nic;
 
-    g_assert_true(g_file_set_contents(path, body, -1, NULL));
-    g_assert_cmpint(g_chmod(path, 0755), ==, 0);
-    return path;
-}
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), ==, 0);
+    p0 = net_hub_add_port(5, NULL, NULL);
+    p1 = net_hub_add_port(5, NULL, NULL);
+    nic = test_client("nic", p0);
+    tap = net_tap_fd_init(p1, "tap", "hn0", sv[0]);
 
-static void expect_helper_error(const char *helper, const char *want)
-{
-    Error *err = NULL;
+    nic->refuse = true;
+    g_assert_cmpint(send(sv[1], "f1", 2, 0), ==, 2);
+    run_idle(50);
+    g_assert_cmpuint(nic->received->len, ==, 0);
+    g_assert_true(net_queue_is_empty(p1->incoming_queue));
+    assert_next_in_kernel(sv[0], "f1");
 
-    g_assert_cmpint(net_bridge_run_helper(helper, "br0", &err), ==, -1);
-    g_assert_cmpstr(error_get_pretty(err), ==, want);
-    error_free(err);
-}
+    nic->refuse = false;
+    qemu_flush_queued_packets(&nic->nc);
+    run_until_received(nic, 1);
+    assert_received(nic, 0, "f1");
 
-static void test_helper_failures(void)
-{
-    g_autofree char *denied = write_helper("denied",
-        "#!/bin/sh\necho \"qemu-bridge-helper: access denied by ACL: no rule "
-        "allows bridge '$3'\" >&2\nexit 1\n");
-    g_autofree char *silent = write_helper("silent", "#!/bin/sh\nexit 0\n");
-    g_autofree char *crash = write_helper("crash", "#!/bin/sh\nkill -9 $$\n");
-
-    expect_helper_error(denied, "bridge helper failed: qemu-bridge-helper: "
-                        "access denied by ACL: no rule allows bridge '--br=br0'");
-    expect_helper_error(silent, "bridge helper failed: it exited without "
-                        "sending a file descriptor");
-    expect_helper_error(crash, "bridge helper failed: it exited with status 137");
-    expect_helper_error("/nonexistent/helper", "bridge helper failed: cannot "
-                        "run /nonexistent/helper: No such file or directory");
-}
-
-static void test_helper_arguments(void)
-{
-    g_autofree char *log = g_build_filename(helper_dir, "args", NULL);
-    g_autofree char *body = g_strdup_printf(
-        "#!/bin/sh\necho \"$@\" > %s\nls -l /proc/$$/fd/ > %s.fds\n"
-        "exit 1\n", log, log);
-    g_autofree char *helper = write_helper("record", body);
-    g_autofree char *with_br = g_strdup_printf("%s --br=qemubr0", helper);
-    g_autofree char *fds_path = g_strdup_printf("%s.fds", log);
-    g_autofree char *text = NULL;
-    int marker = open("/dev/zero", O_RDONLY);   /* must not reach the helper */
-    Error *err = NULL;
-
-    g_assert_cmpint(net_bridge_run_helper(helper, "br0", &err), ==, -1);
-    error_free(err);
-    err = NULL;
-    g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
-    g_assert_true(g_regex_match_simple("^--use-vnet --fd=[0-9]+ --br=br0\n$",
-                                       text, 0, 0));
-    g_free(text);
-    g_assert_true(g_file_get_contents(fds_path, &text, NULL, NULL));
-    g_assert_null(strstr(text, "/dev/zero"));
-    g_assert_nonnull(strstr(text, "socket:"));
-    g_free(text);
-    close(marker);
-
-    /* With arguments: through the shell, and its own --br= wins. */
-    g_assert_cmpint(net_bridge_run_helper(with_br, "br0", &err), ==, -1);
-    error_free(err);
-    g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
-    g_assert_true(g_regex_match_simple("^--br=qemubr0 --use-vnet --fd=[0-9]+\n$",
-                                       text, 0, 0));
-}
-
-static void test_helper_sends_fd(void)
-{
-    g_autofree char *helper = write_helper("sender",
-        "#!/usr/bin/python3\n"
-        "import socket, sys\n"
-        "fd = int([a for a in sys.argv if a.startswith('--fd=')][0][5:])\n"
-        "socket.send_fds(socket.socket(fileno=fd), [b'\\0'], [0])\n");
-    Error *err = NULL;
-    int fd = net_bridge_run_helper(helper, "br0", &err);
-
-    g_assert_null(err);
-    g_assert_cmpint(fd, >=, 0);
-    g_assert_cmpint(fcntl(fd, F_GETFD) & FD_CLOEXEC, ==, FD_CLOEXEC);
-    close(fd);
-}
-
-static void test_helper_timeout(void)
-{
-    g_autofree char *helper = write_helper("hang", "#!/bin/sh\nexec sleep 60\n");
-    gint64 start = g_get_monotonic_time();
-    g_autofree char *want = g_strdup_printf(
-        "bridge helper failed: %s did not finish within 0 s", helper);
-
-    net_bridge_helper_timeout_ms = 300;
-    expect_helper_error(helper, want);
-    net_bridge_helper_timeout_ms = BRIDGE_HELPER_TIMEOUT_MS;
-    g_assert_cmpint(g_get_monotonic_time() - start, <, 5 * G_USEC_PER_SEC);
+    qemu_del_net_client(tap);
+    qemu_del_net_client(&nic->nc);
+    net_cleanup();
+    close(sv[1]);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -548,6 +505,110 @@ static void test_user_arp_and_hostfwd(void)
     g_assert_true(netdev_del("u1", &err));
 }
 
+/* ---------------------------------------------------------------------- */
+/* Creation deferred while a helper runs (what QMP netdev_add uses) */
+
+typedef struct Created {
+    bool done;
+    Error *err;
+} Created;
+
+static void created(Error *err, void *opaque)
+{
+    Created *c = opaque;
+
+    g_assert_false(c->done);
+    c->done = true;
+    c->err = err;
+}
+
+static void start_async(const char *text, Created *c)
+{
+    bool help = false;
+    g_autoptr(Netdev) nd = net_parse_netdev(text, true, &help, &error_abort);
+
+    *c = (Created){ 0 };
+    net_client_init_async(nd, true, created, c);
+    /* nd goes now: a deferred creation keeps what it needs */
+}
+
+static void wait_created(Created *c)
+{
+    while (!c->done) {
+        g_main_context_iteration(NULL, TRUE);
+    }
+}
+
+static void test_deferred_creation(void)
+{
+    g_autofree char *sender = stand_in_fd_sender("slow-sender", "0.3");
+    g_autofree char *denied = stand_in_write("denied",
+                                           "#!/bin/sh\necho denied >&2\nexit 1\n");
+    g_autofree char *text = g_strdup_printf("tap,id=t9,helper=%s", sender);
+    g_autofree char *info = g_strdup_printf("helper=%s", sender);
+    g_autofree char *fails = g_strdup_printf("bridge,id=b9,helper=%s", denied);
+    NetClientState *nc;
+    Created c;
+
+    start_async(text, &c);
+    g_assert_false(c.done);
+    g_assert_null(qemu_find_netdev("t9"));
+    /* The id is taken while the helper runs. */
+    expect_cli_error("user,id=t9", "Duplicate ID 't9' for netdev");
+    wait_created(&c);
+    g_assert_null(c.err);
+    nc = qemu_find_netdev("t9");
+    g_assert_nonnull(nc);
+    g_assert_true(nc->is_netdev);
+    g_assert_cmpstr(nc->model, ==, "tap");
+    g_assert_cmpstr(nc->info_str, ==, info);
+    g_assert_true(netdev_del("t9", &error_abort));
+
+    /* A back-end without a helper is done before the call returns... */
+    start_async("user,id=u9,restrict=on", &c);
+    g_assert_true(c.done);
+    g_assert_null(c.err);
+    g_assert_true(netdev_del("u9", &error_abort));
+    start_async("user,id=0bad", &c);
+    g_assert_true(c.done);
+    g_assert_cmpstr(error_get_pretty(c.err), ==,
+                    "Parameter 'id' expects an identifier");
+    error_free(c.err);
+
+    /* ...and a helper's failure comes later, leaving the id free. */
+    start_async(fails, &c);
+    g_assert_false(c.done);
+    wait_created(&c);
+    g_assert_cmpstr(error_get_pretty(c.err), ==,
+                    "bridge helper failed: denied");
+    error_free(c.err);
+    g_assert_null(qemu_find_netdev("b9"));
+    start_async("user,id=b9,restrict=on", &c);
+    g_assert_null(c.err);
+    g_assert_true(netdev_del("b9", &error_abort));
+}
+
+/* At exit a waiting creation is cancelled: helper killed and reaped. */
+static void test_deferred_cancel(void)
+{
+    g_autofree char *pidfile = stand_in_path("hang.pid");
+    g_autofree char *hang = stand_in_hanging("hang", pidfile);
+    g_autofree char *text = g_strdup_printf("bridge,id=b8,helper=%s", hang);
+    Created c;
+    pid_t pid;
+
+    start_async(text, &c);
+    pid = stand_in_wait_pid(pidfile);
+    net_cleanup();
+    g_assert_true(c.done);
+    g_assert_cmpstr(error_get_pretty(c.err), ==, "netdev 'b8' was not "
+                    "created: the emulator is shutting down");
+    error_free(c.err);
+    g_assert_cmpint(kill(pid, 0), ==, -1);
+    g_assert_cmpint(errno, ==, ESRCH);
+    g_assert_null(qemu_find_netdev("b8"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -558,16 +619,14 @@ int main(int argc, char **argv)
     g_test_add_func("/net/link-down-and-delete", test_link_down_and_delete);
     g_test_add_func("/net/hub", test_hub);
     g_test_add_func("/net/tap-fd", test_tap_fd);
-    g_test_add_func("/net/helper-failures", test_helper_failures);
-    g_test_add_func("/net/helper-arguments", test_helper_arguments);
-    g_test_add_func("/net/helper-sends-fd", test_helper_sends_fd);
-    g_test_add_func("/net/helper-timeout", test_helper_timeout);
+    g_test_add_func("/net/tap-behind-hub", test_tap_behind_hub);
     g_test_add_func("/net/cli-errors", test_cli_errors);
     g_test_add_func("/net/duplicate-id", test_duplicate_id);
     g_test_add_func("/net/user-arp-and-hostfwd", test_user_arp_and_hostfwd);
-    helper_dir = g_dir_make_tmp("net-test-XXXXXX", NULL);
+    g_test_add_func("/net/deferred-creation", test_deferred_creation);
+    g_test_add_func("/net/deferred-cancel", test_deferred_cancel);
+    stand_in_init();
     int status = g_test_run();
-    g_autofree char *rm = g_strdup_printf("rm -rf %s", helper_dir);
-    g_assert_cmpint(system(rm), ==, 0);
+    stand_in_cleanup();
     return status;
 }

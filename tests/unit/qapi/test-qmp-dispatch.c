@@ -88,8 +88,23 @@ void qmp_set_link(const char *name, bool up, Error **errp)
     record("set_link %s %d", name, up);
 }
 
+/* The reply netdev_add deferred (id "later"). */
+static QmpDeferred *pending;
+
 void qmp_netdev_add(Netdev *netdev, Error **errp)
 {
+    QmpDeferred *reply = qmp_defer_reply();
+
+    if (reply && !strcmp(netdev->id, "later")) {
+        pending = reply;
+        return;
+    }
+    if (reply) {
+        /* Answered before returning: an ordinary reply. */
+        qmp_deferred_return(reply, NULL, NULL);
+        record("netdev_add %s answered in place", netdev->id);
+        return;
+    }
     if (!strcmp(netdev->id, "dup")) {
         error_setg(errp, "Duplicate ID '%s' for netdev", netdev->id);
         return;
@@ -361,6 +376,80 @@ static void test_query_qmp_schema(void)
     qmp_command_list_free(cmds);
 }
 
+/* Deferred replies */
+
+static JsonNode *late_reply;
+
+static void take_late_reply(JsonNode *rsp, void *opaque)
+{
+    g_assert_null(late_reply);
+    late_reply = rsp;
+}
+
+static JsonNode *dispatch_deferrable(QmpCommandList *cmds, const char *id,
+                                     QmpDeferred **deferred)
+{
+    g_autofree char *text = g_strdup_printf(
+        "{\"execute\": \"netdev_add\", \"id\": 7, \"arguments\": "
+        "{\"type\": \"user\", \"id\": \"%s\"}}", id);
+    JsonNode *req = parse_json(text);
+    JsonNode *rsp = qmp_dispatch_deferrable(cmds, req, false, false,
+                                            take_late_reply, NULL, deferred);
+
+    json_node_unref(req);
+    return rsp;
+}
+
+static void assert_response(JsonNode *rsp, const char *want)
+{
+    g_autofree char *text = json_to_string(rsp, FALSE);
+
+    g_assert_cmpstr(text, ==, want);
+    json_node_unref(rsp);
+}
+
+static void test_deferred_reply(void)
+{
+    QmpCommandList *cmds = commands();
+    QmpDeferred *deferred = NULL;
+    JsonNode *rsp, *req;
+    Error *err = NULL;
+
+    g_assert_true(qmp_find_command(cmds, "netdev_add")->options &
+                  QCO_COROUTINE);
+
+    /* Deferred, answered later through the caller's callback. */
+    rsp = dispatch_deferrable(cmds, "later", &deferred);
+    g_assert_null(rsp);
+    g_assert_nonnull(deferred);
+    g_assert_true(deferred == pending);
+    g_assert_null(late_reply);
+    qmp_deferred_return(pending, NULL, NULL);
+    assert_response(g_steal_pointer(&late_reply), "{\"return\":{},\"id\":7}");
+
+    /* Answered before the command returned: an ordinary response. */
+    rsp = dispatch_deferrable(cmds, "now", &deferred);
+    g_assert_null(deferred);
+    g_assert_cmpstr(last_call, ==, "netdev_add now answered in place");
+    assert_response(rsp, "{\"return\":{},\"id\":7}");
+
+    /* Abandoned: the command completes, nobody hears of it. */
+    rsp = dispatch_deferrable(cmds, "later", &deferred);
+    g_assert_null(rsp);
+    qmp_deferred_abandon(deferred);
+    error_setg(&err, "too late");
+    qmp_deferred_return(pending, NULL, err);
+    g_assert_null(late_reply);
+
+    /* A caller that cannot wait: the command finishes in place. */
+    req = parse_json("{\"execute\": \"netdev_add\", \"arguments\": "
+                     "{\"type\": \"user\", \"id\": \"later\"}}");
+    rsp = qmp_dispatch(cmds, req, false, false);
+    json_node_unref(req);
+    assert_response(rsp, "{\"return\":{}}");
+    qmp_command_list_free(cmds);
+}
+
 /* Events */
 
 static GPtrArray *events;
@@ -449,6 +538,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/dispatch/errors", test_dispatch_errors);
     g_test_add_func("/qmp/dispatch/table", test_command_table);
     g_test_add_func("/qmp/query-qmp-schema", test_query_qmp_schema);
+    g_test_add_func("/qmp/deferred-reply", test_deferred_reply);
     g_test_add_func("/qmp/events", test_events);
     g_test_add_func("/qapi/error", test_error_api);
     ret = g_test_run();

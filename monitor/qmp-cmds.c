@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "config-host.h"
-#include "monitor/fds.h"
+#include "qemu/named-fd.h"
 #include "monitor/monitor.h"
 #include "qapi/qapi-commands.h"
 
@@ -73,14 +73,14 @@ void qmp_getfd(const char *fdname, Error **errp)
         error_setg(errp, "No file descriptor supplied via SCM_RIGHTS");
         return;
     }
-    if (!monitor_fd_add(fdname, fd, errp)) {
+    if (!named_fd_add(fdname, fd, errp)) {
         close(fd);
     }
 }
 
 void qmp_closefd(const char *fdname, Error **errp)
 {
-    monitor_fd_close(fdname, errp);
+    named_fd_close(fdname, errp);
 }
 
 char *qmp_human_monitor_command(const char *command_line, bool has_cpu_index,

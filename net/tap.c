@@ -38,7 +38,7 @@
 #include <glib-unix.h>
 
 #include "config-host.h"
-#include "monitor/fds.h"
+#include "qemu/named-fd.h"
 #include "net/clients.h"
 #include "net/helper-runner.h"
 #include "qemu/iov.h"
@@ -313,7 +313,7 @@ static int tap_open_fd(const NetdevTapOptions *opts, Error **errp)
                    opts->fds);
         return -1;
     }
-    fd = monitor_fd_param(text, errp);
+    fd = named_fd_param(text, errp);
     if (fd >= 0 && fcntl(fd, F_GETFD) < 0) {
         error_setg_errno(errp, errno, "fd=%s", text);
         return -1;

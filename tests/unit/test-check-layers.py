@@ -87,9 +87,26 @@ class IncludeCheck(unittest.TestCase):
         self.assertFails('layer net includes "bridge-helper/acl.h"')
 
     def test_stale_allowlist_entry(self):
-        self.edit('net/tap.c', '#include "monitor/fds.h"', '')
-        self.assertFails('net/tap.c: no longer includes "monitor/fds.h" '
-                         'upward: remove it from ALLOWED_INCLUDES')
+        # An entry for an upward include that does not exist: stale.
+        check = load_check()
+        check.ALLOWED_INCLUDES.add(('net/tap.c', 'monitor/monitor.h'))
+        found = []
+        check.check_includes(self.top, check.usable_layers(), found)
+        self.assertIn('net/tap.c: no longer includes "monitor/monitor.h" '
+                      'upward: remove it from ALLOWED_INCLUDES', found)
+
+    def test_allowlisted_include(self):
+        # A listed upward include passes; the same include unlisted fails.
+        self.add_include('net/tap.c', 'monitor/monitor.h')
+        check = load_check()
+        found = []
+        check.check_includes(self.top, check.usable_layers(), found)
+        self.assertTrue(any('layer net includes "monitor/monitor.h"' in p
+                            for p in found), found)
+        check.ALLOWED_INCLUDES.add(('net/tap.c', 'monitor/monitor.h'))
+        found = []
+        check.check_includes(self.top, check.usable_layers(), found)
+        self.assertEqual(found, [])
 
     def test_unknown_folder(self):
         os.makedirs(os.path.join(self.top, 'newdir'))
@@ -114,9 +131,15 @@ class LinkCheck(unittest.TestCase):
         self.assertEqual(self.problems(), [])
 
     def test_upward_link(self):
-        self.check.ALLOWED_LINKS.discard(('net/tap.c', 'monitor/fds.c'))
-        self.assertIn('net/tap.c: layer net uses monitor_fd_param() of '
-                      'monitor/fds.c, layer monitor, which is not below it',
+        # Pretend util/ sits above net/: net/tap.c's use of the named-fd
+        # store becomes an upward link.
+        prefixes, uses = self.check.LAYERS['util']
+        self.check.LAYERS['util'] = ([p for p in prefixes if p != 'util/'],
+                                     uses)
+        self.check.LAYERS['store'] = (['util/'], ['net'])
+        self.usable = self.check.usable_layers()
+        self.assertIn('net/tap.c: layer net uses named_fd_param() of '
+                      'util/named-fd.c, layer store, which is not below it',
                       self.problems())
 
     def test_stale_allowlist_entry(self):

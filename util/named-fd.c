@@ -1,8 +1,8 @@
 /*
- * Named file descriptors received by the monitor; see include/monitor/fds.h.
+ * Named file descriptors; see include/qemu/named-fd.h.
  */
 
-#include "monitor/fds.h"
+#include "qemu/named-fd.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -26,7 +26,7 @@ static bool fd_name_valid(const char *name)
     return name[0] && !g_ascii_isdigit(name[0]);
 }
 
-bool monitor_fd_add(const char *name, int fd, Error **errp)
+bool named_fd_add(const char *name, int fd, Error **errp)
 {
     gpointer old;
 
@@ -42,7 +42,7 @@ bool monitor_fd_add(const char *name, int fd, Error **errp)
     return true;
 }
 
-bool monitor_fd_close(const char *name, Error **errp)
+bool named_fd_close(const char *name, Error **errp)
 {
     gpointer value;
 
@@ -55,7 +55,7 @@ bool monitor_fd_close(const char *name, Error **errp)
     return true;
 }
 
-int monitor_fd_param(const char *text, Error **errp)
+int named_fd_param(const char *text, Error **errp)
 {
     gpointer key, value;
 
@@ -78,7 +78,7 @@ int monitor_fd_param(const char *text, Error **errp)
     return GPOINTER_TO_INT(value) - 1;
 }
 
-void monitor_fds_cleanup(void)
+void named_fds_cleanup(void)
 {
     GHashTableIter iter;
     gpointer value;

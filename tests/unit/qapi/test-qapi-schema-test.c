@@ -5,6 +5,7 @@
  * with every flag, boxed events.  Built against the runtime alone.
  */
 #include <string.h>
+#include "qapi/introspect-data.h"
 #include "qapi/json-visitor.h"
 #include "qapi/qmp-dispatch.h"
 #include "test-qapi-commands.h"
@@ -267,7 +268,7 @@ static void test_events(void)
 
 static void test_introspection(void)
 {
-    JsonNode *schema = parse_json(test_qapi_schema_json);
+    JsonNode *schema = qapi_introspection_parse(test_qapi_schema_json);
     JsonArray *arr = json_node_get_array(schema);
     GHashTable *by_name = g_hash_table_new(g_str_hash, g_str_equal);
     JsonObject *o;

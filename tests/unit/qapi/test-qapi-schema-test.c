@@ -298,6 +298,9 @@ static void test_introspection(void)
     json_node_unref(schema);
 }
 
+/* In test-qapi-constructs.c. */
+void qapi_constructs_add_tests(void);
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -308,5 +311,6 @@ int main(int argc, char **argv)
     g_test_add_func("/qapi/test-schema/commands", test_commands);
     g_test_add_func("/qapi/test-schema/events", test_events);
     g_test_add_func("/qapi/test-schema/introspection", test_introspection);
+    qapi_constructs_add_tests();
     return g_test_run();
 }

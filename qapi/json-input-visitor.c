@@ -496,6 +496,87 @@ static bool jiv_type_any(Visitor *v, const char *name, JsonNode **obj,
     return node != NULL;
 }
 
+static bool jiv_type_null(Visitor *v, const char *name, QNull **obj,
+                          Error **errp)
+{
+    JsonInputVisitor *jiv = to_jiv(v);
+    JsonNode *node = get(jiv, name, errp);
+
+    *obj = NULL;
+    if (!node) {
+        return false;
+    }
+    if (!JSON_NODE_HOLDS_NULL(node)) {
+        error_setg(errp, "Invalid parameter type for '%s', expected: null",
+                   full_name(jiv, name));
+        return false;
+    }
+    *obj = qnull();
+    return true;
+}
+
+/* What a command-line string stands for, given what the branches take. */
+static QType keyval_qtype(const char *s, unsigned accepted)
+{
+    bool b;
+    char *end;
+
+    if (accepted & (1u << QTYPE_QSTRING)) {
+        return QTYPE_QSTRING;
+    }
+    if (accepted & (1u << QTYPE_QNUM)) {
+        g_ascii_strtod(s, &end);
+        if (*s && !*end) {
+            return QTYPE_QNUM;
+        }
+    }
+    if ((accepted & (1u << QTYPE_QBOOL)) &&
+        qapi_bool_parse("", s, &b, NULL)) {
+        return QTYPE_QBOOL;
+    }
+    return QTYPE_QSTRING;
+}
+
+static bool jiv_start_alternate(Visitor *v, const char *name,
+                                GenericAlternate **obj, size_t size,
+                                unsigned accepted, Error **errp)
+{
+    JsonInputVisitor *jiv = to_jiv(v);
+    /* Only look: the branch's own visit consumes the member. */
+    JsonNode *node = try_get(jiv, name, false);
+    QType type;
+
+    *obj = NULL;
+    if (!node) {
+        error_setg(errp, "Parameter '%s' is missing", full_name(jiv, name));
+        return false;
+    }
+    switch (json_node_get_node_type(node)) {
+    case JSON_NODE_OBJECT:
+        type = QTYPE_QDICT;
+        break;
+    case JSON_NODE_ARRAY:
+        type = QTYPE_QLIST;
+        break;
+    case JSON_NODE_NULL:
+        type = QTYPE_QNULL;
+        break;
+    default:
+        if (is_string(node)) {
+            type = jiv->keyval ? keyval_qtype(json_node_get_string(node),
+                                              accepted)
+                               : QTYPE_QSTRING;
+        } else if (json_node_get_value_type(node) == G_TYPE_BOOLEAN) {
+            type = QTYPE_QBOOL;
+        } else {
+            type = QTYPE_QNUM;
+        }
+    }
+    *obj = g_malloc0(size);
+    (*obj)->type = type;
+    return true;
+}
+
 static void jiv_free(Visitor *v)
 {
     JsonInputVisitor *jiv = to_jiv(v);
@@ -526,6 +607,8 @@ static Visitor *jiv_new(JsonNode *root, bool keyval)
     jiv->visitor.type_number = jiv_type_number;
     jiv->visitor.type_any = jiv_type_any;
     jiv->visitor.optional = jiv_optional;
+    jiv->visitor.start_alternate = jiv_start_alternate;
+    jiv->visitor.type_null = jiv_type_null;
     jiv->visitor.free = jiv_free;
     jiv->root = json_node_ref(root);
     jiv->keyval = keyval;

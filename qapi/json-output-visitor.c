@@ -120,6 +120,13 @@ static bool jov_type_number(Visitor *v, const char *name, double *obj,
     return true;
 }
 
+static bool jov_type_null(Visitor *v, const char *name, QNull **obj,
+                          Error **errp)
+{
+    add(to_jov(v), name, json_node_init_null(json_node_alloc()));
+    return true;
+}
+
 static bool jov_type_any(Visitor *v, const char *name, JsonNode **obj,
                          Error **errp)
 {
@@ -164,6 +171,7 @@ Visitor *json_output_visitor_new(JsonNode **result)
     jov->visitor.type_str = jov_type_str;
     jov->visitor.type_number = jov_type_number;
     jov->visitor.type_any = jov_type_any;
+    jov->visitor.type_null = jov_type_null;
     jov->visitor.complete = jov_complete;
     jov->visitor.free = jov_free;
     jov->stack = g_ptr_array_new();

@@ -69,6 +69,21 @@ static bool qdv_type_number(Visitor *v, const char *name, double *obj,
     return true;
 }
 
+static void qdv_end_alternate(Visitor *v, void **obj)
+{
+    if (obj) {
+        g_free(*obj);
+        *obj = NULL;
+    }
+}
+
+static bool qdv_type_null(Visitor *v, const char *name, QNull **obj,
+                          Error **errp)
+{
+    *obj = NULL;
+    return true;
+}
+
 static bool qdv_type_any(Visitor *v, const char *name, JsonNode **obj,
                          Error **errp)
 {
@@ -100,6 +115,8 @@ Visitor *qapi_dealloc_visitor_new(void)
     v->type_str = qdv_type_str;
     v->type_number = qdv_type_number;
     v->type_any = qdv_type_any;
+    v->type_null = qdv_type_null;
+    v->end_alternate = qdv_end_alternate;
     v->free = qdv_free;
     return v;
 }

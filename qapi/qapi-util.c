@@ -6,6 +6,19 @@
 #include <string.h>
 #include "qapi/util.h"
 
+const QEnumLookup QType_lookup = {
+    .array = (const char *const[]) {
+        [QTYPE_NONE] = "none",
+        [QTYPE_QNULL] = "qnull",
+        [QTYPE_QNUM] = "qnum",
+        [QTYPE_QSTRING] = "qstring",
+        [QTYPE_QDICT] = "qdict",
+        [QTYPE_QLIST] = "qlist",
+        [QTYPE_QBOOL] = "qbool",
+    },
+    .size = QTYPE__MAX,
+};
+
 const char *qapi_enum_lookup(const QEnumLookup *lookup, int val)
 {
     g_assert(val >= 0 && val < lookup->size);

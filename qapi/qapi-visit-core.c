@@ -58,6 +58,46 @@ bool visit_optional(Visitor *v, const char *name, bool *present)
     return *present;
 }
 
+bool visit_start_alternate(Visitor *v, const char *name,
+                           GenericAlternate **obj, size_t size,
+                           unsigned accepted, Error **errp)
+{
+    bool ok = true;
+
+    g_assert(obj && size >= sizeof(GenericAlternate));
+    if (v->start_alternate) {
+        ok = v->start_alternate(v, name, obj, size, accepted, errp);
+    }
+    if (v->type == VISITOR_INPUT) {
+        g_assert(ok == !!*obj);
+    }
+    return ok;
+}
+
+void visit_end_alternate(Visitor *v, void **obj)
+{
+    if (v->end_alternate) {
+        v->end_alternate(v, obj);
+    }
+}
+
+struct QNull {
+    char unused;
+};
+
+QNull *qnull(void)
+{
+    static QNull the_null;
+
+    return &the_null;
+}
+
+bool visit_type_null(Visitor *v, const char *name, QNull **obj,
+                     Error **errp)
+{
+    return v->type_null(v, name, obj, errp);
+}
+
 bool visit_is_input(Visitor *v)
 {
     return v->type == VISITOR_INPUT;

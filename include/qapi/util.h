@@ -23,6 +23,25 @@ typedef struct QEnumLookup {
     const int size;
 } QEnumLookup;
 
+/*
+ * The JSON type of a value, as alternates tell their branches apart: the
+ * schema's predefined enum QType.  It lives here rather than in generated
+ * code because the runtime's alternate support needs it.
+ */
+typedef enum QType {
+    QTYPE_NONE,       /* no value: never a branch */
+    QTYPE_QNULL,
+    QTYPE_QNUM,       /* integers and floating-point numbers alike */
+    QTYPE_QSTRING,
+    QTYPE_QDICT,
+    QTYPE_QLIST,
+    QTYPE_QBOOL,
+    QTYPE__MAX,
+} QType;
+
+extern const QEnumLookup QType_lookup;
+#define QType_str(val) qapi_enum_lookup(&QType_lookup, (val))
+
 /* The name of val; val must be in range (asserted). */
 const char *qapi_enum_lookup(const QEnumLookup *lookup, int val);
 /*

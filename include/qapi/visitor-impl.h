@@ -2,7 +2,9 @@
  * What a visitor implementation provides: a table of callbacks embedded at
  * the start of its own state.  Only qapi/ code includes this header.
  * Optional callbacks may be NULL: type_size falls back to type_uint64,
- * check_struct/check_list succeed, optional reports *present unchanged.
+ * check_struct/check_list succeed, optional reports *present unchanged,
+ * start_alternate/end_alternate do nothing (only input visitors need to
+ * look at the value first; see visit_start_alternate()).
  */
 #ifndef QAPI_VISITOR_IMPL_H
 #define QAPI_VISITOR_IMPL_H
@@ -39,6 +41,12 @@ struct Visitor {
     bool (*type_any)(Visitor *v, const char *name, JsonNode **obj,
                      Error **errp);
     bool (*optional)(Visitor *v, const char *name, bool *present);
+    bool (*start_alternate)(Visitor *v, const char *name,
+                            GenericAlternate **obj, size_t size,
+                            unsigned accepted, Error **errp);
+    void (*end_alternate)(Visitor *v, void **obj);
+    bool (*type_null)(Visitor *v, const char *name, QNull **obj,
+                      Error **errp);
     void (*complete)(Visitor *v, void *opaque);
     void (*free)(Visitor *v);
 };

@@ -36,6 +36,19 @@ typedef struct GenericList {
     char padding[];
 } GenericList;
 
+/* Every generated alternate starts like this. */
+typedef struct GenericAlternate {
+    QType type;
+    char padding[];
+} GenericAlternate;
+
+/*
+ * The C value of the built-in type 'null': there is only one, qnull().
+ * Nothing owns it; freeing a QAPI value just forgets the pointer.
+ */
+typedef struct QNull QNull;
+QNull *qnull(void);
+
 /* Structs: obj may be NULL to visit the members of a caller-owned struct. */
 bool visit_start_struct(Visitor *v, const char *name, void **obj,
                         size_t size, Error **errp);
@@ -50,6 +63,20 @@ bool visit_check_list(Visitor *v, Error **errp);
 void visit_end_list(Visitor *v, void **list);
 
 bool visit_optional(Visitor *v, const char *name, bool *present);
+
+/*
+ * Alternates.  An input visitor allocates *obj (size bytes) and sets
+ * (*obj)->type to the QType of the value named name; the generated code
+ * then visits the branch of that type under the same name.  accepted is
+ * the set of QTypes the branches take (1u << QTYPE_...): on the command
+ * line every scalar is a string, and the visitor uses it to decide
+ * whether "5" is a number or a string.  Output and dealloc visitors
+ * leave *obj alone; visit_end_alternate() of a dealloc visitor frees it.
+ */
+bool visit_start_alternate(Visitor *v, const char *name,
+                           GenericAlternate **obj, size_t size,
+                           unsigned accepted, Error **errp);
+void visit_end_alternate(Visitor *v, void **obj);
 
 bool visit_type_int(Visitor *v, const char *name, int64_t *obj,
                     Error **errp);
@@ -75,6 +102,8 @@ bool visit_type_bool(Visitor *v, const char *name, bool *obj, Error **errp);
 bool visit_type_str(Visitor *v, const char *name, char **obj, Error **errp);
 bool visit_type_number(Visitor *v, const char *name, double *obj,
                        Error **errp);
+bool visit_type_null(Visitor *v, const char *name, QNull **obj,
+                     Error **errp);
 /* Any JSON value; the C side holds a JsonNode reference. */
 bool visit_type_any(Visitor *v, const char *name, JsonNode **obj,
                     Error **errp);

@@ -2,7 +2,7 @@
 
 import os
 
-from .schema import c_name
+from .schema import c_name, IfCond
 
 
 class CFile:
@@ -61,29 +61,55 @@ def special_features(ent_features):
 
 def param_list(members, with_errp=True):
     """C parameters for a command's or event's flattened arguments."""
-    out = []
+    items = []
     for m in members:
+        text = ''
         if m.needs_has_flag():
-            out.append('bool has_%s' % m.c_name())
-        out.append('%s%s' % (_spaced(m.type.c_param_type()), m.c_name()))
+            text = 'bool has_%s, ' % m.c_name()
+        text += '%s%s' % (spaced(m.type.c_param_type()), m.c_name())
+        items.append((text, m.ifcond))
     if with_errp:
-        out.append('Error **errp')
-    return ', '.join(out) if out else 'void'
-
-
-def _spaced(ctype):
-    return ctype if ctype.endswith('*') else ctype + ' '
-
-
-def spaced(ctype):
-    return _spaced(ctype)
+        items.append(('Error **errp', IfCond()))
+    return join_params(items) if items else 'void'
 
 
 def arg_list(members, prefix):
+    """(text, IfCond) for each flattened argument, for join_params()."""
     out = []
     for m in members:
+        text = ''
         if m.needs_has_flag():
-            out.append('%shas_%s' % (prefix, m.c_name()))
-        out.append('%s%s' % (prefix, m.c_name()))
+            text = '%shas_%s, ' % (prefix, m.c_name())
+        out.append((text + prefix + m.c_name(), m.ifcond))
     return out
 
+
+def join_params(items):
+    """Join (text, IfCond) pairs into a C parameter or argument list.
+
+    Without conditions this is ', '.join().  A conditional item goes on
+    lines of its own inside #if/#endif, carrying its comma with it: items
+    before the first unconditional one end with ', ', later ones start
+    with it.  The checker guarantees an unconditional item exists (errp,
+    or a member of an unboxed event)."""
+    if not any(c.is_present() for _, c in items):
+        return ', '.join(t for t, _ in items)
+    first = next(i for i, (_, c) in enumerate(items) if not c.is_present())
+    out = ''
+    for i, (text, cond) in enumerate(items):
+        if i < first:
+            text = text + ', '
+        elif i > first:
+            text = ', ' + text
+        out += '\n' + cond.wrap('    %s\n' % text).rstrip('\n')
+    return out + '\n    '
+
+
+def spaced(ctype):
+    """ctype followed by a space unless it ends in '*'."""
+    return ctype if ctype.endswith('*') else ctype + ' '
+
+
+def config_include(schema):
+    """The #include conditional code needs for its CONFIG_* symbols."""
+    return '#include "config-host.h"\n' if schema.has_conditions() else ''

@@ -1,11 +1,13 @@
 """Command marshalling: for each command a qmp_marshal_NAME() that turns the
 QMP "arguments" object into C arguments, calls the hand-written qmp_NAME(),
 and turns its result back into JSON; plus qmp_init_marshal() to register
-them all.  Commands with 'gen': false are only declared."""
+them all.  Commands with 'gen': false are only declared.  A conditional
+command exists (declaration, marshaller, registration) only when its
+condition holds; conditional arguments likewise."""
 
 from .common import (CFile, guard_for, c_str, special_features, param_list,
-                     arg_list, spaced)
-from .schema import c_name
+                     arg_list, join_params, spaced, config_include)
+from .schema import c_name, IfCond
 
 
 def _impl_name(cmd):
@@ -29,7 +31,7 @@ def _impl_decl(cmd):
 
 def _output_fn(ret_type):
     n = ret_type.c_name()
-    return '''static void qmp_marshal_output_%(n)s(%(ct)sret_in, JsonNode **ret_out)
+    return '''static G_GNUC_UNUSED void qmp_marshal_output_%(n)s(%(ct)sret_in, JsonNode **ret_out)
 {
     Visitor *v;
 
@@ -68,11 +70,11 @@ def _marshal_fn(cmd):
     out += '    visit_end_struct(v, NULL);\n    if (!ok) {\n' \
            '        goto out;\n    }\n\n'
     if cmd.boxed:
-        args = ['&arg']
+        args = [('&arg', IfCond())]
     else:
         args = arg_list(_flat_members(cmd), 'arg.')
-    args.append('&err')
-    call = '%s(%s)' % (_impl_name(cmd), ', '.join(args))
+    call = '%s(%s)' % (_impl_name(cmd),
+                       join_params(args + [('&err', IfCond())]))
     if cmd.ret_type is not None:
         out += '    retval = %s;\n' % call
     else:
@@ -101,8 +103,8 @@ def generate(schema, outdir, prefix):
               'and their marshallers', guard_for(hname))
     c = CFile(prefix + 'qapi-commands.c', 'Command marshallers and the '
               'registration of all generated commands')
-    h.add('#include "qapi/qmp-dispatch.h"\n#include "%s"\n\n'
-          % (prefix + 'qapi-types.h'))
+    h.add('%s#include "qapi/qmp-dispatch.h"\n#include "%s"\n\n'
+          % (config_include(schema), prefix + 'qapi-types.h'))
     c.add('#include "qapi/error.h"\n#include "qapi/json-visitor.h"\n'
           '#include "qapi/dealloc-visitor.h"\n#include "%s"\n'
           '#include "%s"\n\n' % (prefix + 'qapi-visit.h', hname))
@@ -110,25 +112,28 @@ def generate(schema, outdir, prefix):
     h.add('/* Implemented by hand, called by the marshallers: */\n')
     for cmd in schema.commands():
         if cmd.gen:
-            h.add('%s;\n' % _impl_decl(cmd))
+            h.add(cmd.ifcond.wrap('%s;\n' % _impl_decl(cmd)))
     h.add('\n/* Commands with \'gen\': false: implemented by hand with the '
           'marshaller\n * signature and registered by their owner: */\n')
     for cmd in schema.commands():
         if not cmd.gen:
-            h.add('void %s(JsonObject *args, JsonNode **ret, Error **errp);\n'
-                  % _impl_name(cmd))
+            h.add(cmd.ifcond.wrap('void %s(JsonObject *args, JsonNode **ret, '
+                                  'Error **errp);\n' % _impl_name(cmd)))
     h.add('\n/* Generated marshallers: */\n')
     done_output = set()
     for cmd in schema.commands():
         if not cmd.gen:
             continue
-        h.add('void qmp_marshal_%s(JsonObject *args, JsonNode **ret, '
-              'Error **errp);\n' % c_name(cmd.name))
+        h.add(cmd.ifcond.wrap('void qmp_marshal_%s(JsonObject *args, '
+                              'JsonNode **ret, Error **errp);\n'
+                              % c_name(cmd.name)))
         if cmd.ret_type is not None and \
                 cmd.ret_type.name not in done_output:
+            # Shared by every command returning the type, so it follows
+            # the type's condition, not the command's.
             done_output.add(cmd.ret_type.name)
-            c.add(_output_fn(cmd.ret_type))
-        c.add(_marshal_fn(cmd))
+            c.add(cmd.ret_type.ifcond.wrap(_output_fn(cmd.ret_type)))
+        c.add(cmd.ifcond.wrap(_marshal_fn(cmd)))
     init = prefix.replace('-', '_') + 'qmp_init_marshal'
     h.add('\n/* Registers every generated command (not the \'gen\': false '
           'ones). */\nvoid %s(QmpCommandList *cmds);\n' % init)
@@ -145,11 +150,12 @@ def generate(schema, outdir, prefix):
             opts.append('QCO_ALLOW_PRECONFIG')
         if cmd.coroutine:
             opts.append('QCO_COROUTINE')
-        c.add('    qmp_register_command(cmds, %s, qmp_marshal_%s,\n'
-              '                         %s, %s);\n'
-              % (c_str(cmd.name), c_name(cmd.name),
-                 ' | '.join(opts) if opts else 'QCO_NO_OPTIONS',
-                 special_features(cmd.features)))
+        c.add(cmd.ifcond.wrap(
+            '    qmp_register_command(cmds, %s, qmp_marshal_%s,\n'
+            '                         %s, %s);\n'
+            % (c_str(cmd.name), c_name(cmd.name),
+               ' | '.join(opts) if opts else 'QCO_NO_OPTIONS',
+               special_features(cmd.features))))
     c.add('}\n')
     h.write(outdir)
     c.write(outdir)

@@ -1,7 +1,8 @@
 """Event emitters: qapi_event_send_NAME(args) builds the event message and
-hands it to the emitter installed by the monitor."""
+hands it to the emitter installed by the monitor.  Conditional events and
+event members exist only where their conditions hold."""
 
-from .common import CFile, guard_for, c_str, param_list, spaced
+from .common import CFile, guard_for, c_str, param_list, spaced, config_include
 from .schema import c_name, camel_to_upper
 
 
@@ -24,6 +25,7 @@ def generate(schema, outdir, prefix):
     hname = prefix + 'qapi-events.h'
     h = CFile(hname, 'Event emitters for the QAPI schema', guard_for(hname))
     c = CFile(prefix + 'qapi-events.c', 'Event emitters for the QAPI schema')
+    h.add(config_include(schema))
     h.add('#include <json-glib/json-glib.h>\n#include "qapi/util.h"\n'
           '#include "%s"\n\n' % (prefix + 'qapi-types.h'))
     c.add('#include "qapi/error.h"\n#include "qapi/json-visitor.h"\n'
@@ -32,17 +34,19 @@ def generate(schema, outdir, prefix):
 
     events = schema.events()
     h.add('typedef enum %s {\n' % enum_name)
-    for i, ev in enumerate(events):
-        h.add('    %s_%s = %d,\n' % (upper, c_name(ev.name, False).upper(), i))
-    h.add('    %s__MAX = %d,\n} %s;\n\n' % (upper, len(events), enum_name))
+    for ev in events:
+        h.add(ev.ifcond.wrap('    %s_%s,\n'
+                             % (upper, c_name(ev.name, False).upper())))
+    h.add('    %s__MAX,\n} %s;\n\n' % (upper, enum_name))
     h.add('extern const QEnumLookup %s_lookup;\n' % enum_name)
     h.add('#define %s_str(val) qapi_enum_lookup(&%s_lookup, (val))\n\n'
           % (enum_name, enum_name))
     c.add('const QEnumLookup %s_lookup = {\n    .array = (const char *const[])'
           ' {\n' % enum_name)
     for ev in events:
-        c.add('        [%s_%s] = %s,\n' % (upper, c_name(ev.name, False)
-                                           .upper(), c_str(ev.name)))
+        c.add(ev.ifcond.wrap('        [%s_%s] = %s,\n'
+                             % (upper, c_name(ev.name, False).upper(),
+                                c_str(ev.name))))
     c.add('    },\n    .size = %s__MAX,\n};\n\n' % upper)
 
     h.add('''/*
@@ -74,7 +78,8 @@ static G_GNUC_UNUSED void emit(%(e)s event, JsonObject *msg)
 
     for ev in events:
         ename = '%s_%s' % (upper, c_name(ev.name, False).upper())
-        h.add('void %s(%s);\n' % (_send_name(ev), _params(ev)))
+        h.add(ev.ifcond.wrap('void %s(%s);\n' % (_send_name(ev),
+                                                  _params(ev))))
         body = 'void %s(%s)\n{\n' % (_send_name(ev), _params(ev))
         body += '    JsonObject *msg = qmp_event_build(%s);\n' % c_str(ev.name)
         at = ev.arg_type
@@ -83,18 +88,19 @@ static G_GNUC_UNUSED void emit(%(e)s event, JsonObject *msg)
             if ev.boxed:
                 ptr = 'arg'
             else:
-                inits = []
+                inits = ''
                 for m in at.members:
+                    text = ''
                     if m.needs_has_flag():
-                        inits.append('.has_%s = has_%s' % (m.c_name(),
-                                                           m.c_name()))
+                        text += '        .has_%s = has_%s,\n' % (m.c_name(),
+                                                                 m.c_name())
                     val = m.c_name()
                     if m.type.c_param_type() != m.type.c_type():
                         val = '(%s)%s' % (spaced(m.type.c_type()).strip(),
                                           val)
-                    inits.append('.%s = %s' % (m.c_name(), val))
-                body += '    %s param = {\n        %s\n    };\n' \
-                    % (at.c_name(), ',\n        '.join(inits))
+                    text += '        .%s = %s,\n' % (m.c_name(), val)
+                    inits += m.ifcond.wrap(text)
+                body += '    %s param = {\n%s    };\n' % (at.c_name(), inits)
                 ptr = '&param'
             body += '''
     v = json_output_visitor_new(&data);
@@ -107,6 +113,6 @@ static G_GNUC_UNUSED void emit(%(e)s event, JsonObject *msg)
     json_object_set_member(msg, "data", data);
 ''' % {'n': c_str(ev.name), 't': at.c_name(), 'p': ptr}
         body += '    emit(%s, msg);\n}\n\n' % ename
-        c.add(body)
+        c.add(ev.ifcond.wrap(body))
     h.write(outdir)
     c.write(outdir)

@@ -7,11 +7,14 @@ opened and closed by a line holding only '##' is a documentation comment;
 when it starts with '@Name:' it documents the definition that follows.
 
 The parser returns plain Python values; objects are SDict, which remember the
-line each key was written on so later checks can point at the member itself.
+line they were opened on (the checker reports problems with a definition at
+the line that opens it).  Syntax errors point at the offending token.
+Strings hold printable ASCII only.  doc.py splits documentation comments.
 """
 
 import os
 
+from .doc import QAPIDoc
 from .error import QAPIError, SourceInfo
 
 
@@ -22,75 +25,6 @@ class SDict(dict):
         super().__init__()
         self.info = info
         self.key_info = {}
-
-
-class DocSection:
-    def __init__(self, name, info):
-        self.name = name          # None for body text
-        self.info = info
-        self.text = ''
-
-    def append(self, line):
-        self.text += line + '\n'
-
-
-class QAPIDoc:
-    """A documentation comment block, split into its parts.
-
-    symbol is the name after '@' on the first line for a definition's
-    documentation, None for free-form text (section headings and prose).
-    args maps each '@member:' to its section; features likewise for the
-    entries below a 'Features:' line.
-    """
-
-    SECTION_TAGS = ('Returns', 'Errors', 'Since', 'Example', 'Examples',
-                    'Note', 'Notes', 'TODO', 'Features')
-
-    def __init__(self, info, lines):
-        self.info = info
-        self.symbol = None
-        self.body = DocSection(None, info)
-        self.args = {}
-        self.features = {}
-        self.sections = []
-        self._parse(lines)
-
-    def _parse(self, lines):
-        cur = self.body
-        in_features = False
-        first = True
-        for lineno, text in lines:
-            info = self.info.at(lineno)
-            if first:
-                first = False
-                if text.startswith('@'):
-                    if not text.endswith(':') or len(text) < 3:
-                        raise QAPIError(info, "line '%s' should end with ':'"
-                                        % text)
-                    self.symbol = text[1:-1]
-                    if not self.symbol or ' ' in self.symbol:
-                        raise QAPIError(info, "invalid symbol name '%s'"
-                                        % self.symbol)
-                    continue
-            if text.startswith('@') and ':' in text:
-                name, _, rest = text[1:].partition(':')
-                if not name or ' ' in name:
-                    raise QAPIError(info, "invalid member name '@%s:'" % name)
-                table = self.features if in_features else self.args
-                if name in table:
-                    raise QAPIError(info, "'@%s:' is documented twice" % name)
-                cur = DocSection(name, info)
-                table[name] = cur
-                cur.append(rest.strip())
-                continue
-            tag, colon, rest = text.partition(':')
-            if colon and tag in self.SECTION_TAGS:
-                in_features = tag == 'Features'
-                cur = DocSection(tag, info)
-                self.sections.append(cur)
-                cur.append(rest.strip())
-                continue
-            cur.append(text)
 
 
 class Parser:
@@ -191,8 +125,11 @@ class Parser:
                     out.append('\n')
                 else:
                     self.error("unknown escape \\%s" % esc)
-            elif ord(ch) < 32:
-                self.error('control character in string')
+            elif ord(ch) < 32 or ord(ch) >= 127:
+                # Names and conditions are ASCII; DEL and anything beyond
+                # it would only sneak invisible bytes into C and JSON.
+                self.error('character %d in string (strings are printable '
+                           'ASCII)' % ord(ch))
             else:
                 out.append(ch)
             pos += 1
@@ -326,9 +263,8 @@ class Parser:
                 self.error('expected a top-level object, got %s'
                            % self._describe(), self.tok_line)
             expr = self.parse_object()
-            if pending is not None and pending.symbol is None:
-                out.append((None, pending))
-                pending = None
+            # A block right before an expression belongs to it, even a
+            # free-form one: the checker decides whether that is allowed.
             out.append((expr, pending))
             pending = None
         if pending is not None:
@@ -369,6 +305,12 @@ def parse_schema(fname):
         parser = Parser(os.path.normpath(path), text)
         for expr, doc in parser.parse_file():
             if expr is not None and 'include' in expr:
+                if doc is not None and doc.symbol is not None:
+                    raise QAPIError(doc.info, "documentation for '%s' is "
+                                    "not followed by the definition (an "
+                                    "include is in between)" % doc.symbol)
+                if doc is not None:
+                    exprs.append((None, doc))
                 if len(expr) != 1:
                     raise QAPIError(expr.info, "invalid 'include' directive")
                 inc = expr['include']

@@ -2,297 +2,46 @@
 
 Checking happens in three passes so that forward references work:
   1. shape: every expression has the keys its kind allows, of the right
-     JSON type, with well-formed names;
+     JSON type, with well-formed names and conditions;
   2. definition: one entity per name, implicit types created;
-  3. resolution: type references resolved, unions and commands checked,
-     documentation matched against what it documents.
-Each error names the file and line of the offending definition or member.
+  3. resolution: type references resolved, unions, alternates and commands
+     checked, documentation matched against what it documents.
+
+Where errors point: a problem with a definition or anything written inside
+it (members, values, branches, features, flags) is reported at the line
+that opens the definition, as QEMU does; a problem in a documentation
+comment at the comment's line; a pragma's at the pragma.
+
+Names: types are CamelCase, events ALL_CAPS, everything else lower case
+with '-' ('_' only where a pragma permits it).  Any name may carry a
+downstream prefix '__RFQDN_' (e.g. '__org.example_frob').  Names whose C
+form starts with 'q_' belong to the generator, and so do members 'u' and
+'has-*'.
 """
 
 import re
 
 from .error import QAPIError
 from .parser import parse_schema, SDict
-
-
-C_KEYWORDS = frozenset('''
-    auto break case char const continue default do double else enum extern
-    float for goto if inline int long register restrict return short signed
-    sizeof static struct switch typedef union unsigned void volatile while
-    _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn
-    _Static_assert _Thread_local bool true false errno unix linux
-'''.split())
-
-
-def c_name(name, protect=True):
-    """The C identifier for a schema name ('poll-us' -> 'poll_us')."""
-    out = re.sub(r'[^A-Za-z0-9_]', '_', name)
-    if protect and (out in C_KEYWORDS or out[:1].isdigit()):
-        return 'q_' + out
-    return out
-
-
-def camel_to_upper(name):
-    """'NetClientDriver' -> 'NET_CLIENT_DRIVER', 'QAPIEvent' -> 'QAPI_EVENT'."""
-    out = ''
-    for i, ch in enumerate(name):
-        if ch.isupper() and i > 0:
-            prev = name[i - 1]
-            nxt = name[i + 1] if i + 1 < len(name) else ''
-            if prev.islower() or prev.isdigit() or \
-                    (prev.isupper() and nxt.islower()):
-                out += '_'
-        out += ch
-    return c_name(out, False).upper()
-
-
-# --- entities --------------------------------------------------------------
-
-class Entity:
-    meta = None
-
-    def __init__(self, name, info, doc=None, features=()):
-        self.name = name
-        self.info = info
-        self.doc = doc
-        self.features = list(features)
-
-    def describe(self):
-        return "%s '%s'" % (self.meta, self.name)
-
-    def feature_names(self):
-        return [f.name for f in self.features]
-
-
-class Feature:
-    def __init__(self, name, info):
-        self.name = name
-        self.info = info
-
-
-class Type(Entity):
-    is_pointer = False
-
-    def c_name(self):
-        return c_name(self.name)
-
-    def c_type(self):
-        raise NotImplementedError
-
-    def c_param_type(self):
-        return self.c_type()
-
-    def json_type(self):
-        raise NotImplementedError
-
-    def is_implicit(self):
-        return False
-
-
-class BuiltinType(Type):
-    meta = 'built-in type'
-
-    def __init__(self, name, ctype, json_type):
-        super().__init__(name, None)
-        self._ctype = ctype
-        self._json_type = json_type
-        self.is_pointer = ctype.endswith('*')
-
-    def c_name(self):
-        return self.name
-
-    def c_type(self):
-        return self._ctype
-
-    def c_param_type(self):
-        if self.name == 'str':
-            return 'const char *'
-        return self._ctype
-
-    def json_type(self):
-        return self._json_type
-
-
-BUILTINS = [
-    ('str', 'char *', 'string'),
-    ('number', 'double', 'number'),
-    ('int', 'int64_t', 'int'),
-    ('int8', 'int8_t', 'int'),
-    ('int16', 'int16_t', 'int'),
-    ('int32', 'int32_t', 'int'),
-    ('int64', 'int64_t', 'int'),
-    ('uint8', 'uint8_t', 'int'),
-    ('uint16', 'uint16_t', 'int'),
-    ('uint32', 'uint32_t', 'int'),
-    ('uint64', 'uint64_t', 'int'),
-    ('size', 'uint64_t', 'int'),
-    ('bool', 'bool', 'boolean'),
-    ('any', 'JsonNode *', 'value'),
-]
-
-
-class EnumMember:
-    def __init__(self, name, info, features):
-        self.name = name
-        self.info = info
-        self.features = features
-
-
-class EnumType(Type):
-    meta = 'enum'
-
-    def __init__(self, name, info, doc, features, members, prefix):
-        super().__init__(name, info, doc, features)
-        self.members = members
-        self.prefix = prefix
-
-    def c_type(self):
-        return self.c_name()
-
-    def json_type(self):
-        return 'string'
-
-    def value_c_name(self, value):
-        prefix = self.prefix if self.prefix is not None \
-            else camel_to_upper(self.name)
-        return prefix + '_' + c_name(value, False).upper()
-
-    def max_c_name(self):
-        prefix = self.prefix if self.prefix is not None \
-            else camel_to_upper(self.name)
-        return prefix + '__MAX'
-
-
-class ArrayType(Type):
-    meta = 'array'
-    is_pointer = True
-
-    def __init__(self, element_type):
-        super().__init__(element_type.name + 'List', element_type.info)
-        self.element_type = element_type
-
-    def c_type(self):
-        return self.c_name() + ' *'
-
-    def json_type(self):
-        return 'array'
-
-    def intro_name(self):
-        return '[%s]' % self.element_type.name
-
-
-class Member:
-    def __init__(self, name, info, type_ref, optional, features, owner):
-        self.name = name
-        self.info = info
-        self.type_ref = type_ref
-        self.type = None
-        self.optional = optional
-        self.features = features
-        self.owner = owner        # the definition name, for messages
-
-    def c_name(self):
-        return c_name(self.name)
-
-    def needs_has_flag(self):
-        return self.optional and not self.type.is_pointer
-
-
-class Variant:
-    def __init__(self, case, info, type_ref):
-        self.case = case
-        self.info = info
-        self.type_ref = type_ref
-        self.type = None
-
-
-class Variants:
-    def __init__(self, tag_name, info, variants):
-        self.tag_name = tag_name
-        self.info = info
-        self.tag_member = None
-        self.variants = variants      # explicitly written branches
-
-    def all_cases(self):
-        """Every enum value with its branch type, or None if omitted."""
-        by_case = {v.case: v for v in self.variants}
-        return [(m.name, by_case[m.name].type if m.name in by_case else None)
-                for m in self.tag_member.type.members]
-
-
-class ObjectType(Type):
-    meta = 'struct'
-    is_pointer = True
-
-    def __init__(self, name, info, doc, features, base_ref, local_members,
-                 variants, implicit=False, meta=None):
-        super().__init__(name, info, doc, features)
-        self.base_ref = base_ref
-        self.base = None
-        self.local_members = local_members
-        self.variants = variants
-        self.implicit = implicit
-        if meta:
-            self.meta = meta
-        self._checked = False
-        self.members = None
-        self.owner_what = None
-
-    def is_implicit(self):
-        return self.implicit
-
-    def describe(self):
-        # Messages about an implicit type name the definition that wrote it.
-        if self.implicit and self.owner_what:
-            return self.owner_what
-        return super().describe()
-
-    def c_type(self):
-        return self.c_name() + ' *'
-
-    def json_type(self):
-        return 'object'
-
-    def is_empty(self):
-        return not self.members and not self.variants
-
-
-class Command(Entity):
-    meta = 'command'
-
-    def __init__(self, name, info, doc, features, arg_ref, ret_ref, boxed,
-                 gen, success_response, allow_oob, allow_preconfig,
-                 coroutine):
-        super().__init__(name, info, doc, features)
-        self.arg_ref = arg_ref
-        self.ret_ref = ret_ref
-        self.arg_type = None
-        self.ret_type = None
-        self.boxed = boxed
-        self.gen = gen
-        self.success_response = success_response
-        self.allow_oob = allow_oob
-        self.allow_preconfig = allow_preconfig
-        self.coroutine = coroutine
-
-
-class Event(Entity):
-    meta = 'event'
-
-    def __init__(self, name, info, doc, features, arg_ref, boxed):
-        super().__init__(name, info, doc, features)
-        self.arg_ref = arg_ref
-        self.arg_type = None
-        self.boxed = boxed
-
-
-# --- checking ----------------------------------------------------------------
-
-TYPE_NAME_RE = re.compile(r'^[A-Z][A-Za-z0-9]*$')
-EVENT_NAME_RE = re.compile(r'^[A-Z][A-Z0-9_]*$')
-LOWER_NAME_RE = re.compile(r'^[a-z][a-z0-9-]*$')
-LOWER_US_NAME_RE = re.compile(r'^[a-z][a-z0-9_-]*$')
-ENUM_VALUE_RE = re.compile(r'^[a-z0-9][a-z0-9_.-]*$')
+from .ifcond import IfCond, parse_ifcond
+from .entities import (C_KEYWORDS, c_name, camel_to_upper, Entity, Feature,
+                       Type, BuiltinType, BUILTINS, QTYPE_VALUES, EnumMember,
+                       EnumType, ArrayType, Member, Variant, Variants,
+                       ObjectType, AlternateType, Command, Event)
+
+__all__ = ['Schema', 'C_KEYWORDS', 'c_name', 'camel_to_upper', 'Entity',
+           'Feature', 'Type', 'BuiltinType', 'EnumType', 'ArrayType',
+           'Member', 'Variant', 'Variants', 'ObjectType', 'AlternateType',
+           'Command', 'Event', 'IfCond']
+
+DOWNSTREAM = r'(?:__[A-Za-z0-9.-]+_)?'
+TYPE_NAME_RE = re.compile('^' + DOWNSTREAM + r'(?:x-)?[A-Z][A-Za-z0-9]*$')
+EVENT_NAME_RE = re.compile('^' + DOWNSTREAM + r'[A-Z][A-Z0-9_-]*$')
+LOWER_NAME_RE = re.compile('^' + DOWNSTREAM + r'[a-z][a-z0-9-]*$')
+LOWER_US_NAME_RE = re.compile('^' + DOWNSTREAM + r'[a-z][a-z0-9_-]*$')
+# Enum values may also start with a digit.
+VALUE_NAME_RE = re.compile('^' + DOWNSTREAM + r'[a-z0-9][a-z0-9-]*$')
+VALUE_US_NAME_RE = re.compile('^' + DOWNSTREAM + r'[a-z0-9][a-z0-9_-]*$')
 
 META_KEYS = {
     'enum': ('enum', 'data', 'prefix', 'features', 'if'),
@@ -305,9 +54,17 @@ META_KEYS = {
     'event': ('event', 'data', 'boxed', 'features', 'if'),
 }
 
+# Flags exist to change a default, so each may only be written with the
+# value that is not the default.
+FLAG_VALUES = {'boxed': True, 'allow-oob': True, 'allow-preconfig': True,
+               'coroutine': True, 'gen': False, 'success-response': False}
+
 PRAGMAS = ('doc-required', 'command-name-exceptions',
            'command-returns-exceptions', 'member-name-exceptions',
            'documentation-exceptions')
+
+# Features the generated code acts on.
+SPECIAL_FEATURES = ('deprecated', 'unstable')
 
 
 class Schema:
@@ -325,6 +82,10 @@ class Schema:
         for name, ctype, jtype in BUILTINS:
             self.entities[name] = BuiltinType(name, ctype, jtype)
         self.builtins = [self.entities[b[0]] for b in BUILTINS]
+        self.qtype = EnumType('QType', None, None, [],
+                              [EnumMember(v, None, []) for v in QTYPE_VALUES],
+                              'QTYPE', predefined=True)
+        self.entities['QType'] = self.qtype
         self.arrays = {}
         exprs = parse_schema(fname)
         for expr, doc in exprs:
@@ -338,6 +99,8 @@ class Schema:
                 if doc is not None and doc.symbol is not None:
                     raise QAPIError(doc.info, "documentation for '%s' is "
                                     "followed by a pragma" % doc.symbol)
+                if doc is not None:
+                    self.docs.append(doc)
                 continue
             self._define(expr, doc)
         for ent in list(self.order):
@@ -349,13 +112,13 @@ class Schema:
     # pass 1 helpers --------------------------------------------------------
 
     def _pragma(self, expr):
+        info = expr.info
         if len(expr) != 1:
-            raise QAPIError(expr.info, "invalid 'pragma' directive")
+            raise QAPIError(info, "invalid 'pragma' directive")
         body = expr['pragma']
         if not isinstance(body, SDict):
-            raise QAPIError(expr.info, "value of 'pragma' must be an object")
+            raise QAPIError(info, "value of 'pragma' must be an object")
         for key, val in body.items():
-            info = body.key_info[key]
             if key not in PRAGMAS:
                 raise QAPIError(info, "unknown pragma '%s'" % key)
             if key == 'doc-required':
@@ -386,37 +149,40 @@ class Schema:
     def _define(self, expr, doc):
         meta = self._meta_of(expr)
         name = expr[meta]
+        info = expr.info
         if not isinstance(name, str):
-            raise QAPIError(expr.info, "'%s' requires a string name" % meta)
+            raise QAPIError(info, "'%s' requires a string name" % meta)
         what = "%s '%s'" % (meta, name)
         for key in expr:
             if key not in META_KEYS[meta]:
-                raise QAPIError(expr.key_info[key], "%s: unknown key '%s'"
-                                % (what, key))
-        if 'if' in expr:
-            raise QAPIError(expr.key_info['if'], "%s: 'if' conditions are "
-                            "not supported" % what)
-        if meta == 'alternate':
-            raise QAPIError(expr.info, "%s: alternate types are not "
-                            "supported" % what)
-        self._check_name(meta, name, expr.info, what)
-        features = self._features(expr, what)
-        if doc is not None and doc.symbol is not None and doc.symbol != name:
+                raise QAPIError(info, "%s: unknown key '%s'" % (what, key))
+        for key, good in FLAG_VALUES.items():
+            if key in expr and key in META_KEYS[meta] and \
+                    expr[key] is not good:
+                raise QAPIError(info, "%s: flag '%s' may only be written "
+                                "'%s'" % (what, key, str(good).lower()))
+        self._check_name(meta, name, info, what)
+        ifcond = self._ifcond(expr, info, what)
+        features = self._features(expr, info, what)
+        if meta in ('enum', 'struct', 'union', 'alternate'):
+            for f in features:
+                if f.name == 'deprecated':
+                    raise QAPIError(info, "%s: feature 'deprecated' is not "
+                                    "allowed on types (put it on the "
+                                    "members, commands or events that use "
+                                    "the type)" % what)
+        if doc is not None and doc.symbol is None:
+            raise QAPIError(doc.info, "documentation comment right before "
+                            "%s must start with '@%s:'" % (what, name))
+        if doc is not None and doc.symbol != name:
             raise QAPIError(doc.info, "documentation comment is for '%s' "
                             "but the definition is %s" % (doc.symbol, what))
-        if doc is not None and doc.symbol is None:
-            self.docs.append(doc)
-            doc = None
-        if meta == 'enum':
-            ent = self._def_enum(expr, name, what, doc, features)
-        elif meta == 'struct':
-            ent = self._def_struct(expr, name, what, doc, features)
-        elif meta == 'union':
-            ent = self._def_union(expr, name, what, doc, features)
-        elif meta == 'command':
-            ent = self._def_command(expr, name, what, doc, features)
-        else:
-            ent = self._def_event(expr, name, what, doc, features)
+        self._cur_ifcond = ifcond     # implicit types share it
+        make = {'enum': self._def_enum, 'struct': self._def_struct,
+                'union': self._def_union, 'alternate': self._def_alternate,
+                'command': self._def_command, 'event': self._def_event}
+        ent = make[meta](expr, name, what, doc, features)
+        ent.ifcond = ifcond
         self._add(ent)
 
     def _add(self, ent):
@@ -427,6 +193,12 @@ class Schema:
                             % (ent.describe(), ent.name, where))
         self.entities[ent.name] = ent
         self.order.append(ent)
+
+    @staticmethod
+    def _ifcond(obj, info, what):
+        if 'if' not in obj:
+            return IfCond()
+        return parse_ifcond(obj['if'], info, what)
 
     def _check_name(self, meta, name, info, what):
         if meta in ('enum', 'struct', 'union', 'alternate'):
@@ -452,35 +224,47 @@ class Schema:
                 raise QAPIError(info, "%s: command names must use lower "
                                 "case letters, digits and '-'%s"
                                 % (what, hint))
+            self._check_not_reserved(name, info, what)
 
-    def _features(self, expr, what):
-        if 'features' not in expr:
+    @staticmethod
+    def _check_not_reserved(name, info, what):
+        if c_name(name, False).startswith('q_'):
+            raise QAPIError(info, "%s uses the reserved prefix 'q-'" % what)
+
+    def _features(self, obj, info, what):
+        if 'features' not in obj:
             return []
-        info = expr.key_info['features']
-        raw = expr['features']
+        raw = obj['features']
         if not isinstance(raw, list):
             raise QAPIError(info, "%s: 'features' must be a list" % what)
         out = []
         for f in raw:
+            fcond = IfCond()
             if isinstance(f, SDict):
                 for k in f:
-                    if k != 'name':
-                        raise QAPIError(f.info, "%s: feature has unknown key "
+                    if k not in ('name', 'if'):
+                        raise QAPIError(info, "%s: feature has unknown key "
                                         "'%s'" % (what, k))
-                f = f.get('name')
+                fname = f.get('name')
+                if isinstance(fname, str):
+                    fcond = self._ifcond(f, info, "%s: feature '%s'"
+                                         % (what, fname))
+                f = fname
             if not isinstance(f, str):
                 raise QAPIError(info, "%s: each feature must be a string or "
                                 "{'name': STRING}" % what)
             if not LOWER_NAME_RE.match(f):
                 raise QAPIError(info, "%s: invalid feature name '%s'"
                                 % (what, f))
+            self._check_not_reserved(f, info, "%s: feature '%s'" % (what, f))
             if f in [x.name for x in out]:
                 raise QAPIError(info, "%s: duplicate feature '%s'"
                                 % (what, f))
-            out.append(Feature(f, info))
+            out.append(Feature(f, info, fcond))
         return out
 
-    def _type_ref(self, val, info, what, allow_array, allow_dict=False):
+    @staticmethod
+    def _type_ref(val, info, what, allow_array):
         """Validate the shape of a type reference; returns it unchanged."""
         if isinstance(val, str):
             return val
@@ -491,196 +275,205 @@ class Schema:
                 raise QAPIError(info, "%s: an array type must contain a "
                                 "single type name" % what)
             return val
-        if isinstance(val, SDict) and allow_dict:
-            return val
         raise QAPIError(info, "%s must be a type name" % what)
 
-    def _members(self, data, what, owner):
+    def _longhand(self, val, info, what, keys, required):
+        """Split {'type'|'name': X, 'if': C, 'features': F} into
+        (X, IfCond, features); a plain value is (val, IfCond(), [])."""
+        if not isinstance(val, SDict):
+            return val, IfCond(), []
+        for k in val:
+            if k not in keys:
+                raise QAPIError(info, "%s has unknown key '%s'" % (what, k))
+        if required not in val:
+            raise QAPIError(info, "%s lacks key '%s'" % (what, required))
+        features = self._features(val, info, what) \
+            if 'features' in keys else []
+        return val[required], self._ifcond(val, info, what), features
+
+    def _check_lower(self, name, info, what, permit_us, value=False):
+        if value:
+            regex = VALUE_US_NAME_RE if permit_us else VALUE_NAME_RE
+            good = VALUE_US_NAME_RE
+        else:
+            regex = LOWER_US_NAME_RE if permit_us else LOWER_NAME_RE
+            good = LOWER_US_NAME_RE
+        if not regex.match(name):
+            hint = ''
+            if good.match(name):
+                hint = ("; list '%s' in pragma 'member-name-exceptions' "
+                        "to permit '_'" % self._owner)
+            raise QAPIError(info, "%s has an invalid name%s" % (what, hint))
+        self._check_not_reserved(name, info, what)
+
+    def _members(self, data, info, what, owner):
         """Members from a 'data' object: {'name': TYPE, '*opt': TYPE}."""
         if not isinstance(data, SDict):
-            raise QAPIError(getattr(data, 'info', None),
-                            "%s: 'data' must be an object" % what)
+            raise QAPIError(info, "%s: 'data' must be an object" % what)
         out = []
+        self._owner = owner
         allow_us = owner in self.pragma['member-name-exceptions']
         for key, val in data.items():
-            info = data.key_info[key]
             optional = key.startswith('*')
             name = key[1:] if optional else key
             mwhat = "%s: member '%s'" % (what, name)
-            regex = LOWER_US_NAME_RE if allow_us else LOWER_NAME_RE
-            if not regex.match(name):
-                hint = ''
-                if LOWER_US_NAME_RE.match(name):
-                    hint = ("; list '%s' in pragma 'member-name-exceptions' "
-                            "to permit '_'" % owner)
-                raise QAPIError(info, "%s has an invalid name%s"
-                                % (mwhat, hint))
-            if name.startswith('has-') or name.startswith('has_'):
+            self._check_lower(name, info, mwhat, allow_us)
+            cname = c_name(name, False)
+            if cname.startswith('has_'):
                 raise QAPIError(info, "%s uses the reserved prefix 'has-'"
                                 % mwhat)
-            features = []
-            if isinstance(val, SDict):
-                for k in val:
-                    if k not in ('type', 'features', 'if'):
-                        raise QAPIError(val.key_info[k], "%s has unknown key "
-                                        "'%s'" % (mwhat, k))
-                if 'if' in val:
-                    raise QAPIError(val.key_info['if'], "%s: 'if' conditions "
-                                    "are not supported" % mwhat)
-                if 'type' not in val:
-                    raise QAPIError(val.info, "%s lacks key 'type'" % mwhat)
-                features = self._features(val, mwhat)
-                val = val['type']
+            if cname == 'u':
+                raise QAPIError(info, "%s: the name 'u' is reserved (it "
+                                "holds the branches of unions in C)" % mwhat)
+            val, cond, features = self._longhand(
+                val, info, mwhat, ('type', 'if', 'features'), 'type')
             ref = self._type_ref(val, info, mwhat, allow_array=True)
-            out.append(Member(name, info, ref, optional, features, owner))
+            out.append(Member(name, info, ref, optional, features, owner,
+                              cond))
         return out
 
     def _def_enum(self, expr, name, what, doc, features):
+        info = expr.info
         if 'data' not in expr:
-            raise QAPIError(expr.info, "%s: key 'data' is missing" % what)
+            raise QAPIError(info, "%s: key 'data' is missing" % what)
         data = expr['data']
-        info = expr.key_info['data']
         if not isinstance(data, list):
             raise QAPIError(info, "%s: 'data' must be a list" % what)
         prefix = expr.get('prefix')
         if prefix is not None and (not isinstance(prefix, str) or
                                    not re.match(r'^[A-Za-z_][A-Za-z0-9_]*$',
                                                 prefix)):
-            raise QAPIError(expr.key_info['prefix'], "%s: 'prefix' must be a "
-                            "C identifier" % what)
+            raise QAPIError(info, "%s: 'prefix' must be a C identifier"
+                            % what)
+        self._owner = name
+        allow_us = name in self.pragma['member-name-exceptions']
         members = []
         for v in data:
-            vfeatures = []
-            vinfo = info
-            if isinstance(v, SDict):
-                for k in v:
-                    if k not in ('name', 'features', 'if'):
-                        raise QAPIError(v.key_info[k], "%s: value has unknown "
-                                        "key '%s'" % (what, k))
-                if 'if' in v:
-                    raise QAPIError(v.key_info['if'], "%s: 'if' conditions "
-                                    "are not supported" % what)
-                vinfo = v.info
-                vfeatures = self._features(v, what)
-                v = v.get('name')
+            v, cond, vfeatures = self._longhand(
+                v, info, "%s: value" % what, ('name', 'if', 'features'),
+                'name')
             if not isinstance(v, str):
-                raise QAPIError(vinfo, "%s: each value must be a string or "
+                raise QAPIError(info, "%s: each value must be a string or "
                                 "{'name': STRING}" % what)
-            if not ENUM_VALUE_RE.match(v):
-                raise QAPIError(vinfo, "%s: value '%s' has an invalid name"
-                                % (what, v))
+            self._check_lower(v, info, "%s: value '%s'" % (what, v),
+                              allow_us, value=True)
             if v in [m.name for m in members]:
-                raise QAPIError(vinfo, "%s: value '%s' is listed twice"
+                raise QAPIError(info, "%s: value '%s' is listed twice"
                                 % (what, v))
-            members.append(EnumMember(v, vinfo, vfeatures))
-        return EnumType(name, expr.info, doc, features, members, prefix)
+            members.append(EnumMember(v, info, vfeatures, cond))
+        return EnumType(name, info, doc, features, members, prefix)
 
     def _def_struct(self, expr, name, what, doc, features):
         if 'data' not in expr:
             raise QAPIError(expr.info, "%s: key 'data' is missing" % what)
         base = None
         if 'base' in expr:
-            base = self._type_ref(expr['base'], expr.key_info['base'],
+            base = self._type_ref(expr['base'], expr.info,
                                   "%s: 'base'" % what, allow_array=False)
-        members = self._members(expr['data'], what, name)
+        members = self._members(expr['data'], expr.info, what, name)
         return ObjectType(name, expr.info, doc, features, base, members, None)
 
+    def _branches(self, data, info, what):
+        """Branches from a union's or alternate's 'data' object."""
+        if not isinstance(data, SDict):
+            raise QAPIError(info, "%s: 'data' must be an object" % what)
+        if not data:
+            raise QAPIError(info, "%s: 'data' must have at least one "
+                            "branch" % what)
+        out = []
+        for case, val in data.items():
+            bwhat = "%s: branch '%s'" % (what, case)
+            val, cond, _ = self._longhand(val, info, bwhat, ('type', 'if'),
+                                          'type')
+            ref = self._type_ref(val, info, bwhat,
+                                 allow_array=what.startswith('alternate'))
+            out.append(Variant(case, info, ref, cond))
+        return out
+
     def _def_union(self, expr, name, what, doc, features):
+        info = expr.info
         for key in ('base', 'discriminator', 'data'):
             if key not in expr:
-                raise QAPIError(expr.info, "%s: key '%s' is missing"
+                raise QAPIError(info, "%s: key '%s' is missing"
                                 % (what, key))
         base = expr['base']
-        binfo = expr.key_info['base']
         if isinstance(base, SDict):
-            members = self._members(base, what, name)
-            impl = ObjectType('q_obj_%s-base' % name, expr.info, None, [],
-                              None, members, None, implicit=True)
+            members = self._members(base, info, what, name)
+            impl = ObjectType('q_obj_%s-base' % name, info, None, [],
+                              None, members, None, implicit=True,
+                              ifcond=self._cur_ifcond)
             impl.owner_what = what
             self._add(impl)
             base = impl.name
         else:
-            base = self._type_ref(base, binfo, "%s: 'base'" % what,
+            base = self._type_ref(base, info, "%s: 'base'" % what,
                                   allow_array=False)
         disc = expr['discriminator']
         if not isinstance(disc, str):
-            raise QAPIError(expr.key_info['discriminator'], "%s: "
-                            "'discriminator' must be a string" % what)
-        data = expr['data']
-        if not isinstance(data, SDict):
-            raise QAPIError(expr.key_info['data'], "%s: 'data' must be an "
-                            "object" % what)
-        variants = []
-        for case, val in data.items():
-            info = data.key_info[case]
-            if isinstance(val, SDict):
-                for k in val:
-                    if k not in ('type', 'if'):
-                        raise QAPIError(val.key_info[k], "%s: branch '%s' has "
-                                        "unknown key '%s'" % (what, case, k))
-                if 'if' in val:
-                    raise QAPIError(val.key_info['if'], "%s: 'if' conditions "
-                                    "are not supported" % what)
-                if 'type' not in val:
-                    raise QAPIError(val.info, "%s: branch '%s' lacks key "
-                                    "'type'" % (what, case))
-                val = val['type']
-            ref = self._type_ref(val, info, "%s: branch '%s'" % (what, case),
-                                 allow_array=False)
-            variants.append(Variant(case, info, ref))
-        return ObjectType(name, expr.info, doc, features, base, [],
-                          Variants(disc, expr.key_info['discriminator'],
-                                   variants), meta='union')
+            raise QAPIError(info, "%s: 'discriminator' must be a string"
+                            % what)
+        variants = self._branches(expr['data'], info, what)
+        union = ObjectType(name, info, doc, features, base, [],
+                           Variants(disc, info, variants), meta='union')
+        return union
 
-    def _bool_key(self, expr, key, what, default):
-        if key not in expr:
-            return default
-        if not isinstance(expr[key], bool):
-            raise QAPIError(expr.key_info[key], "%s: '%s' must be true or "
-                            "false" % (what, key))
-        return expr[key]
+    def _def_alternate(self, expr, name, what, doc, features):
+        info = expr.info
+        if 'data' not in expr:
+            raise QAPIError(info, "%s: key 'data' is missing" % what)
+        branches = self._branches(expr['data'], info, what)
+        self._owner = name
+        for b in branches:
+            self._check_lower(b.case, info, "%s: branch '%s'"
+                              % (what, b.case), False)
+        return AlternateType(name, info, doc, features, branches)
 
-    def _arg_ref(self, expr, kind, name, what, boxed):
+    def _arg_ref(self, expr, meta, name, what, boxed):
+        """The type name of 'data' (creating the implicit type for an
+        inline object), or None without 'data'."""
         if 'data' not in expr:
             return None
         data = expr['data']
-        info = expr.key_info['data']
         if isinstance(data, SDict):
             if boxed:
-                raise QAPIError(info, "%s: 'boxed': true requires 'data' to "
-                                "name a struct or union type" % what)
-            members = self._members(data, what, name)
-            if not members:
-                return None
+                raise QAPIError(expr.info, "%s: 'boxed': true requires "
+                                "'data' to name a struct or union type"
+                                % what)
+            members = self._members(data, expr.info, what, name)
             impl = ObjectType('q_obj_%s-arg' % name, expr.info, None, [],
-                              None, members, None, implicit=True)
+                              None, members, None, implicit=True,
+                              ifcond=self._cur_ifcond)
             impl.owner_what = what
             self._add(impl)
             return impl.name
         if isinstance(data, str):
             return data
-        raise QAPIError(info, "%s: 'data' must be an object or a type name"
-                        % what)
+        raise QAPIError(expr.info, "%s: 'data' must be an object or a type "
+                        "name" % what)
 
     def _def_command(self, expr, name, what, doc, features):
-        boxed = self._bool_key(expr, 'boxed', what, False)
-        gen = self._bool_key(expr, 'gen', what, True)
+        boxed = expr.get('boxed', False)
         arg = self._arg_ref(expr, 'command', name, what, boxed)
         if boxed and arg is None:
             raise QAPIError(expr.info, "%s: 'boxed': true requires 'data'"
                             % what)
+        allow_oob = expr.get('allow-oob', False)
+        coroutine = expr.get('coroutine', False)
+        if allow_oob and coroutine:
+            raise QAPIError(expr.info, "%s: 'allow-oob' and 'coroutine' "
+                            "exclude each other (out-of-band commands run "
+                            "outside the main loop)" % what)
         ret = None
         if 'returns' in expr:
-            ret = self._type_ref(expr['returns'], expr.key_info['returns'],
+            ret = self._type_ref(expr['returns'], expr.info,
                                  "%s: 'returns'" % what, allow_array=True)
-        return Command(name, expr.info, doc, features, arg, ret, boxed, gen,
-                       self._bool_key(expr, 'success-response', what, True),
-                       self._bool_key(expr, 'allow-oob', what, False),
-                       self._bool_key(expr, 'allow-preconfig', what, False),
-                       self._bool_key(expr, 'coroutine', what, False))
+        return Command(name, expr.info, doc, features, arg, ret, boxed,
+                       expr.get('gen', True),
+                       expr.get('success-response', True), allow_oob,
+                       expr.get('allow-preconfig', False), coroutine)
 
     def _def_event(self, expr, name, what, doc, features):
-        boxed = self._bool_key(expr, 'boxed', what, False)
+        boxed = expr.get('boxed', False)
         arg = self._arg_ref(expr, 'event', name, what, boxed)
         if boxed and arg is None:
             raise QAPIError(expr.info, "%s: 'boxed': true requires 'data'"
@@ -712,12 +505,14 @@ class Schema:
     def _resolve(self, ent):
         if isinstance(ent, ObjectType):
             self._resolve_object(ent, [])
+        elif isinstance(ent, AlternateType):
+            self._resolve_alternate(ent)
         elif isinstance(ent, Command):
             self._resolve_command(ent)
         elif isinstance(ent, Event):
             self._resolve_event(ent)
 
-    def _resolve_members(self, obj, members, what):
+    def _resolve_members(self, members, what):
         for m in members:
             m.type = self.lookup_type(m.type_ref, m.info,
                                       "%s: member '%s'" % (what, m.name))
@@ -736,62 +531,97 @@ class Schema:
                                 "type, not %s" % (what, base.describe()))
             self._resolve_object(base, stack + [obj.name])
             obj.base = base
-        self._resolve_members(obj, obj.local_members, what)
+        self._resolve_members(obj.local_members, what)
         members = list(obj.base.members) if obj.base else []
-        self._check_clash(members, obj.local_members, what)
+        self._check_clash(members, obj.local_members, what, obj.info)
         obj.members = members + obj.local_members
         if obj.variants:
             self._resolve_variants(obj, stack)
         obj._checked = True
 
-    def _check_clash(self, existing, new, what, info=None):
+    @staticmethod
+    def _check_clash(existing, new, what, info):
         seen = {m.c_name(): m for m in existing}
         for m in new:
             old = seen.get(m.c_name())
             if old is not None:
                 if old.name == m.name:
-                    raise QAPIError(info or m.info, "%s: member '%s' is already "
+                    raise QAPIError(info, "%s: member '%s' is already "
                                     "defined (by '%s')"
                                     % (what, m.name, old.owner))
-                raise QAPIError(info or m.info, "%s: member '%s' collides with member "
+                raise QAPIError(info, "%s: member '%s' collides with member "
                                 "'%s'" % (what, m.name, old.name))
             seen[m.c_name()] = m
 
     def _resolve_variants(self, obj, stack):
         what = obj.describe()
+        info = obj.info
         vs = obj.variants
-        if obj.name.startswith('q_obj_'):
-            raise AssertionError('implicit unions do not exist')
         tag = [m for m in obj.members if m.name == vs.tag_name]
         if not tag:
-            raise QAPIError(vs.info, "%s: discriminator '%s' is not a member "
+            raise QAPIError(info, "%s: discriminator '%s' is not a member "
                             "of 'base'" % (what, vs.tag_name))
         tag = tag[0]
         if tag.optional:
-            raise QAPIError(vs.info, "%s: discriminator member '%s' must not "
+            raise QAPIError(info, "%s: discriminator member '%s' must not "
                             "be optional" % (what, tag.name))
+        if tag.ifcond.is_present():
+            raise QAPIError(info, "%s: discriminator member '%s' must not "
+                            "be conditional" % (what, tag.name))
         if not isinstance(tag.type, EnumType):
-            raise QAPIError(vs.info, "%s: discriminator member '%s' must be "
+            raise QAPIError(info, "%s: discriminator member '%s' must be "
                             "of enum type, not %s" % (what, tag.name,
                                                       tag.type.describe()))
         vs.tag_member = tag
         values = [m.name for m in tag.type.members]
         for v in vs.variants:
             if v.case not in values:
-                raise QAPIError(v.info, "%s: branch '%s' is not a value of "
+                raise QAPIError(info, "%s: branch '%s' is not a value of "
                                 "%s" % (what, v.case, tag.type.describe()))
-            t = self.lookup_type(v.type_ref, v.info, "%s: branch '%s'"
+            t = self.lookup_type(v.type_ref, info, "%s: branch '%s'"
                                  % (what, v.case))
-            if not isinstance(t, ObjectType) or t.variants:
-                raise QAPIError(v.info, "%s: branch '%s' must name a struct "
-                                "type, not %s" % (what, v.case, t.describe()))
+            if not isinstance(t, ObjectType):
+                raise QAPIError(info, "%s: branch '%s' must name a struct "
+                                "or union type, not %s"
+                                % (what, v.case, t.describe()))
             self._resolve_object(t, stack + [obj.name])
             v.type = t
             self._check_clash(obj.members, t.members, "%s: branch '%s'"
-                              % (what, v.case), v.info)
-        if any(m.name == 'u' for m in obj.members):
-            raise QAPIError(obj.info, "%s: member name 'u' is reserved in "
-                            "unions" % what)
+                              % (what, v.case), info)
+
+    def _resolve_alternate(self, alt):
+        what = alt.describe()
+        seen = {}                 # QType -> branch that takes it
+        for b in alt.branches:
+            bwhat = "%s: branch '%s'" % (what, b.case)
+            t = self.lookup_type(b.type_ref, alt.info, bwhat)
+            if isinstance(t, ObjectType):
+                self._resolve_object(t, [])
+            qtype = t.qtype()
+            if qtype is None:
+                raise QAPIError(alt.info, "%s cannot use %s" % (bwhat,
+                                                               t.describe()))
+            b.type = t
+            # On the command line (keyval) every scalar is a string, so a
+            # string branch would swallow numbers and booleans, and an
+            # enum would too if its values look like them.
+            takes = {qtype}
+            if qtype == 'QTYPE_QSTRING':
+                if isinstance(t, EnumType):
+                    for m in t.members:
+                        if m.name in ('on', 'off', 'yes', 'no', 'true',
+                                      'false'):
+                            takes.add('QTYPE_QBOOL')
+                        if re.match(r'^[-+0-9.]', m.name):
+                            takes.add('QTYPE_QNUM')
+                else:
+                    takes |= {'QTYPE_QNUM', 'QTYPE_QBOOL'}
+            for q in sorted(takes):
+                if q in seen:
+                    raise QAPIError(alt.info, "%s can't be told apart from "
+                                    "branch '%s'" % (bwhat, seen[q]))
+            for q in takes:
+                seen[q] = b.case
 
     def _resolve_command(self, cmd):
         what = cmd.describe()
@@ -830,6 +660,11 @@ class Schema:
             if t.variants and not ev.boxed:
                 raise QAPIError(ev.info, "%s: 'data' names %s; this needs "
                                 "'boxed': true" % (what, t.describe()))
+            if not ev.boxed and t.members and \
+                    all(m.ifcond.is_present() for m in t.members):
+                # The emitter's C parameter list could come out empty.
+                raise QAPIError(ev.info, "%s: every member is conditional; "
+                                "this needs 'boxed': true" % what)
             ev.arg_type = t
 
     def _check_c_collisions(self):
@@ -840,9 +675,9 @@ class Schema:
                 for m in ent.members:
                     cn = c_name(m.name, False)
                     if cn in vals:
-                        raise QAPIError(m.info, "%s: value '%s' collides with "
-                                        "value '%s'" % (ent.describe(),
-                                                        m.name, vals[cn]))
+                        raise QAPIError(ent.info, "%s: value '%s' collides "
+                                        "with value '%s'" % (ent.describe(),
+                                                             m.name, vals[cn]))
                     vals[cn] = m.name
             if isinstance(ent, (Command, Event)):
                 key = (ent.meta, c_name(ent.name))
@@ -853,10 +688,13 @@ class Schema:
 
     # documentation -----------------------------------------------------------
 
-    def _documented_members(self, ent):
+    @staticmethod
+    def _documented_members(ent):
         """(kind, names) that the doc comment of ent must describe."""
         if isinstance(ent, EnumType):
             return 'value', [m.name for m in ent.members]
+        if isinstance(ent, AlternateType):
+            return 'branch', [b.case for b in ent.branches]
         if isinstance(ent, ObjectType):
             own = list(ent.local_members)
             if ent.base is not None and ent.base.implicit:
@@ -866,17 +704,38 @@ class Schema:
             t = ent.arg_type
             if t is not None and t.implicit:
                 return 'member', [m.name for m in t.members]
-            return 'member', []
         return 'member', []
+
+    @staticmethod
+    def _documented_features(ent):
+        """Feature names ent's doc comment must describe: the
+        definition's own and those of its members or values."""
+        names = ent.feature_names()
+        parts = []
+        if isinstance(ent, EnumType):
+            parts = ent.members
+        elif isinstance(ent, ObjectType):
+            parts = ent.local_members
+            if ent.base is not None and ent.base.implicit:
+                parts = ent.base.local_members + parts
+        elif isinstance(ent, (Command, Event)) and ent.arg_type is not None \
+                and ent.arg_type.implicit:
+            parts = ent.arg_type.members
+        for p in parts:
+            for f in p.features:
+                if f.name not in names:
+                    names.append(f.name)
+        return names
 
     def _check_doc(self, ent):
         if getattr(ent, 'implicit', False):
             return
         doc = ent.doc
         what = ent.describe()
+        excepted = not self.pragma['doc-required'] or \
+            ent.name in self.pragma['documentation-exceptions']
         if doc is None:
-            if self.pragma['doc-required'] and \
-                    ent.name not in self.pragma['documentation-exceptions']:
+            if not excepted:
                 raise QAPIError(ent.info, "%s lacks documentation" % what)
             return
         kind, names = self._documented_members(ent)
@@ -884,22 +743,30 @@ class Schema:
             if name not in names:
                 raise QAPIError(sec.info, "%s: documented %s '%s' does not "
                                 "exist" % (what, kind, name))
-        fnames = ent.feature_names()
+        fnames = self._documented_features(ent)
         for name, sec in doc.features.items():
             if name not in fnames:
                 raise QAPIError(sec.info, "%s: documented feature '%s' does "
                                 "not exist" % (what, name))
-        if not self.pragma['doc-required'] or \
-                ent.name in self.pragma['documentation-exceptions']:
+        for sec in doc.section('Returns'):
+            if not isinstance(ent, Command):
+                raise QAPIError(sec.info, "%s: 'Returns:' is only for "
+                                "commands" % what)
+            if ent.ret_ref is None:
+                raise QAPIError(sec.info, "%s returns nothing, so its "
+                                "documentation has no 'Returns:'" % what)
+        # Features are documented whenever there is a doc comment: they
+        # are what clients look up (deprecation, stability).
+        for name in fnames:
+            if name not in doc.features:
+                raise QAPIError(doc.info, "%s: feature '%s' lacks "
+                                "documentation" % (what, name))
+        if excepted:
             return
         for name in names:
             if name not in doc.args:
                 raise QAPIError(doc.info, "%s: %s '%s' lacks documentation"
                                 % (what, kind, name))
-        for name in fnames:
-            if name not in doc.features:
-                raise QAPIError(doc.info, "%s: feature '%s' lacks "
-                                "documentation" % (what, name))
 
     # queries for the back-ends ---------------------------------------------------
 
@@ -911,6 +778,23 @@ class Schema:
 
     def objects(self):
         return [e for e in self.order if isinstance(e, ObjectType)]
+
+    def alternates(self):
+        return [e for e in self.order if isinstance(e, AlternateType)]
+
+    def has_conditions(self):
+        """Whether anything in the schema is conditional."""
+        def parts(ent):
+            yield ent
+            yield from ent.features
+            for m in getattr(ent, 'members', None) or []:
+                yield m
+                yield from m.features
+            yield from getattr(ent, 'branches', [])
+            if getattr(ent, 'variants', None):
+                yield from ent.variants.variants
+        return any(p.ifcond.is_present() for e in self.order
+                   for p in parts(e))
 
     def commands(self):
         return [e for e in self.order if isinstance(e, Command)]

@@ -5,6 +5,7 @@
  * with every flag, boxed events.  Built against the runtime alone.
  */
 #include <string.h>
+#include "qapi/introspect-data.h"
 #include "qapi/json-visitor.h"
 #include "qapi/qmp-dispatch.h"
 #include "test-qapi-commands.h"
@@ -267,7 +268,7 @@ static void test_events(void)
 
 static void test_introspection(void)
 {
-    JsonNode *schema = parse_json(test_qapi_schema_json);
+    JsonNode *schema = qapi_introspection_parse(test_qapi_schema_json);
     JsonArray *arr = json_node_get_array(schema);
     GHashTable *by_name = g_hash_table_new(g_str_hash, g_str_equal);
     JsonObject *o;
@@ -297,6 +298,9 @@ static void test_introspection(void)
     json_node_unref(schema);
 }
 
+/* In test-qapi-constructs.c. */
+void qapi_constructs_add_tests(void);
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -307,5 +311,6 @@ int main(int argc, char **argv)
     g_test_add_func("/qapi/test-schema/commands", test_commands);
     g_test_add_func("/qapi/test-schema/events", test_events);
     g_test_add_func("/qapi/test-schema/introspection", test_introspection);
+    qapi_constructs_add_tests();
     return g_test_run();
 }

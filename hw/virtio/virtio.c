@@ -841,7 +841,15 @@ void virtqueue_set_notification(VirtQueue *vq, bool enable)
         /* Called per packet on RX: write the flag only when it changes. */
         used_write16(vq, 0, enable ? 0 : VRING_USED_F_NO_NOTIFY);
     }
-    virtio_mb();                /* publish before the caller re-checks */
+    /*
+     * Publish an enable before the caller re-checks the ring.  Disabling
+     * is only a hint to the guest and orders against nothing; RX calls it
+     * for every frame (twice: can_receive before the read, then receive),
+     * so it goes without the fence.
+     */
+    if (enable) {
+        virtio_mb();
+    }
 }
 
 /* The guest's rule for event indexes (2.7.10.1 / vring_need_event). */

@@ -72,6 +72,7 @@ struct JsonStream {
     void *opaque;
     JsonStreamLimits limits;
     bool in_callback;
+    bool reset_requested;   /* json_stream_reset() from inside a callback */
 
     Mode mode;
     bool byte_counted;      /* the current byte was charged to a message */
@@ -1036,6 +1037,11 @@ void json_stream_feed(JsonStream *s, const void *buf, size_t len)
             g_assert(++tries < 8);
         }
         i++;
+        if (s->reset_requested) {
+            /* The rest of this input belongs to the session that ended. */
+            json_stream_reset(s);
+            return;
+        }
     }
 }
 
@@ -1055,7 +1061,12 @@ void json_stream_finish(JsonStream *s)
 
 void json_stream_reset(JsonStream *s)
 {
-    g_assert(!s->in_callback);
+    if (s->in_callback) {
+        /* Done by json_stream_feed() once the callback has returned. */
+        s->reset_requested = true;
+        return;
+    }
+    s->reset_requested = false;
     discard_message(s);
     s->mode = MODE_NORMAL;
 }

@@ -116,7 +116,12 @@ void json_stream_feed(JsonStream *s, const void *buf, size_t len);
  */
 void json_stream_finish(JsonStream *s);
 
-/* Forget everything silently (e.g. a new client on the same chardev). */
+/*
+ * Forget everything silently (e.g. a new client on the same chardev).
+ * From inside a callback (a reply that fails to go out because the client
+ * has gone) it takes effect when the callback returns, and the rest of the
+ * input being fed is dropped with it.
+ */
 void json_stream_reset(JsonStream *s);
 
 /* True when no partial message is held and no error recovery is under way. */

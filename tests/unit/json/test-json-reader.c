@@ -872,6 +872,38 @@ static void test_many_duplicate_keys(void)
     g_string_free(g, TRUE);
 }
 
+/* A callback may reset the stream (a monitor whose client went away while
+ * its reply was written): the rest of that input is dropped, and the
+ * stream reads the next input from a clean state. */
+static JsonStream *resetting_stream;
+
+static void reset_on_value(void *opaque, JsonNode *value)
+{
+    on_value(opaque, value);
+    json_stream_reset(resetting_stream);
+}
+
+static void test_reset_from_callback(void)
+{
+    static const JsonStreamCallbacks cb = {
+        .value = reset_on_value,
+        .error = on_error,
+    };
+    Log log;
+
+    log_init(&log);
+    resetting_stream = json_stream_new(&cb, &log, NULL);
+    json_stream_feed(resetting_stream, GOOD GOOD "{\"partial\": ",
+                     2 * strlen(GOOD) + 12);
+    g_assert_cmpuint(log.values->len, ==, 1);
+    g_assert_true(json_stream_is_idle(resetting_stream));
+    json_stream_feed(resetting_stream, GOOD, strlen(GOOD));
+    g_assert_cmpuint(log.values->len, ==, 2);
+    g_assert_cmpuint(log.errors, ==, 0);
+    json_stream_free(resetting_stream);
+    log_clear(&log);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -901,6 +933,8 @@ int main(int argc, char **argv)
                     test_message_limit_default);
     g_test_add_func("/json-reader/limit/token-count", test_token_count_limit);
     g_test_add_func("/json-reader/value-kind", test_value_kind);
+    g_test_add_func("/json-reader/reset-from-callback",
+                    test_reset_from_callback);
     g_test_add_func("/json-reader/large-inputs", test_large_inputs);
     g_test_add_func("/json-reader/many-duplicate-keys",
                     test_many_duplicate_keys);

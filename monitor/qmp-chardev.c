@@ -31,15 +31,25 @@ static int mon_chr_take_fd(void *opaque)
     return qemu_chr_socket_take_fd(m->be.chr);
 }
 
+static void mon_chr_accept_input(void *opaque)
+{
+    MonitorChardev *m = opaque;
+
+    qemu_chr_fe_accept_input(&m->be);
+}
+
 static const MonitorTransport mon_chr_transport = {
     .write = mon_chr_write,
     .take_fd = mon_chr_take_fd,
+    .accept_input = mon_chr_accept_input,
 };
 
-/* The monitor handles each message at once: it always has room. */
+/* Room unless the monitor is holding requests behind a deferred reply. */
 static int mon_chr_can_read(void *opaque)
 {
-    return 4096;
+    MonitorChardev *m = opaque;
+
+    return monitor_qmp_can_read(m->mon) ? 4096 : 0;
 }
 
 static void mon_chr_read(void *opaque, const uint8_t *buf, int size)

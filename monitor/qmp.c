@@ -162,6 +162,19 @@ static void monitor_handle(Monitor *mon, JsonNode *request)
     json_node_unref(request);
 }
 
+/*
+ * Requests a monitor keeps while a deferred reply is pending.  Past this
+ * the transport stops reading (monitor_qmp_can_read), so a client that
+ * streams requests at a waiting monitor fills its own socket, not our
+ * memory.
+ */
+#define MONITOR_QUEUE_MAX 8
+
+bool monitor_qmp_can_read(Monitor *mon)
+{
+    return g_queue_get_length(&mon->queued) < MONITOR_QUEUE_MAX;
+}
+
 /* The queued requests, until one defers again. */
 static gboolean monitor_resume(gpointer opaque)
 {
@@ -170,6 +183,9 @@ static gboolean monitor_resume(gpointer opaque)
     mon->resume_source = 0;
     while (!mon->deferred && !g_queue_is_empty(&mon->queued)) {
         monitor_handle(mon, g_queue_pop_head(&mon->queued));
+    }
+    if (mon->connected && mon->transport->accept_input) {
+        mon->transport->accept_input(mon->opaque);
     }
     return G_SOURCE_REMOVE;
 }

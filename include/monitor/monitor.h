@@ -30,6 +30,8 @@ typedef struct MonitorTransport {
     void (*write)(void *opaque, const char *buf, size_t len);
     /* The oldest fd the client passed and nobody took yet, or -1. */
     int (*take_fd)(void *opaque);
+    /* monitor_qmp_can_read() turned true again: read on. */
+    void (*accept_input)(void *opaque);
 } MonitorTransport;
 
 /* The table of commands every monitor serves once negotiated. */
@@ -43,6 +45,9 @@ void monitor_qmp_free(Monitor *mon);
 void monitor_qmp_connected(Monitor *mon);
 void monitor_qmp_disconnected(Monitor *mon);
 void monitor_qmp_input(Monitor *mon, const void *buf, size_t len);
+/* False while the monitor holds as many waiting requests as it keeps: the
+ * transport stops reading until accept_input. */
+bool monitor_qmp_can_read(Monitor *mon);
 
 /* The monitor whose command is running (NULL outside dispatch). */
 Monitor *monitor_cur(void);

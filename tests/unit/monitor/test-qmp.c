@@ -16,6 +16,7 @@
 typedef struct Client {
     GString *out;
     GQueue fds;
+    unsigned resumed;           /* accept_input calls */
 } Client;
 
 static void client_write(void *opaque, const char *buf, size_t len)
@@ -31,9 +32,15 @@ static int client_take_fd(void *opaque)
         : GPOINTER_TO_INT(g_queue_pop_head(&c->fds));
 }
 
+static void client_accept_input(void *opaque)
+{
+    ((Client *)opaque)->resumed++;
+}
+
 static const MonitorTransport client_transport = {
     .write = client_write,
     .take_fd = client_take_fd,
+    .accept_input = client_accept_input,
 };
 
 static void cmd_capabilities(JsonObject *args, JsonNode **ret, Error **errp)
@@ -57,6 +64,14 @@ static void cmd_takefd(JsonObject *args, JsonNode **ret, Error **errp)
 {
     taken_fd = monitor_take_fd(monitor_cur());
     *ret = json_node_init_int(json_node_alloc(), taken_fd);
+}
+
+/* A command that answers later, when the test says so. */
+static QmpDeferred *waiting;
+
+static void cmd_wait(JsonObject *args, JsonNode **ret, Error **errp)
+{
+    waiting = qmp_defer_reply();
 }
 
 /* Feeds TEXT and returns (and forgets) everything the monitor wrote. */
@@ -203,6 +218,57 @@ static void test_fd_and_events(void)
     g_string_free(b.out, TRUE);
 }
 
+/*
+ * While a reply is deferred, the monitor keeps the client's later requests
+ * in order, but only so many: then it asks its transport to stop reading,
+ * and to read on once they have been answered.
+ */
+static void test_deferred_reply_holds_input(void)
+{
+    Client c = { 0 };
+    Monitor *mon = new_session(&c);
+    g_autofree char *out = NULL;
+    unsigned kept = 0;
+
+    g_free(exchange(mon, &c, "{\"execute\": \"qmp_capabilities\"}"));
+    out = exchange(mon, &c, "{\"execute\": \"wait\", \"id\": 0}");
+    g_assert_cmpstr(out, ==, "");
+    g_assert_nonnull(waiting);
+    while (monitor_qmp_can_read(mon)) {
+        g_autofree char *ping = g_strdup_printf(
+            "{\"execute\": \"ping\", \"id\": %u}", ++kept);
+        g_free(exchange(mon, &c, ping));
+        g_assert_cmpstr(c.out->str, ==, "");
+        g_assert_cmpuint(kept, <, 100);
+    }
+    g_assert_cmpuint(kept, >, 1);
+
+    qmp_deferred_return(waiting, json_node_init_string(json_node_alloc(),
+                                                       "done"), NULL);
+    waiting = NULL;
+    assert_line(c.out->str, "{\"id\":0,\"return\":\"done\"}");
+    g_string_truncate(c.out, 0);
+    /* The pings wait for the main loop, then go in order. */
+    while (g_main_context_iteration(NULL, FALSE)) {
+    }
+    for (unsigned i = 1; i <= kept; i++) {
+        g_autofree char *want = g_strdup_printf(
+            "{\"id\":%u,\"return\":\"pong\"}", i);
+        g_autofree char *line = g_strdup(c.out->str);
+        char *end = strchr(line, '\n');
+
+        g_assert_nonnull(end);
+        end[1] = '\0';
+        assert_line(line, want);
+        g_string_erase(c.out, 0, end + 1 - line);
+    }
+    g_assert_cmpstr(c.out->str, ==, "");
+    g_assert_true(monitor_qmp_can_read(mon));
+    g_assert_cmpuint(c.resumed, ==, 1);
+    monitor_qmp_free(mon);
+    g_string_free(c.out, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     QmpCommandList *cmds = qmp_command_list_new();
@@ -212,10 +278,13 @@ int main(int argc, char **argv)
                          QCO_ALLOW_PRECONFIG, 0);
     qmp_register_command(cmds, "ping", cmd_ping, QCO_NO_OPTIONS, 0);
     qmp_register_command(cmds, "takefd", cmd_takefd, QCO_NO_OPTIONS, 0);
+    qmp_register_command(cmds, "wait", cmd_wait, QCO_COROUTINE, 0);
     monitor_set_commands(cmds);
     g_test_add_func("/qmp/greeting-and-negotiation", test_greeting_and_negotiation);
     g_test_add_func("/qmp/malformed-then-working", test_malformed_then_working);
     g_test_add_func("/qmp/split-and-batched", test_split_and_batched);
     g_test_add_func("/qmp/fd-and-events", test_fd_and_events);
+    g_test_add_func("/qmp/deferred-reply-holds-input",
+                    test_deferred_reply_holds_input);
     return g_test_run();
 }

@@ -141,22 +141,30 @@ static void add_netdev(Netdev *netdev, bool is_netdev, bool auto_id,
 }
 
 /*
- * The keyval tree of a -netdev/-net/-nic argument into *ARGS; after
- * "help" (the back-end list is printed) *ARGS is NULL.
+ * The keyval tree of a -netdev/-net/-nic argument into *ARGS.  *ARGS is
+ * NULL when there is nothing more to do: after "help" (the back-end list
+ * is printed) and, with NONE_OK (-net, -nic), for type "none".
  */
-static bool net_option_parse(const char *arg, JsonNode **args, Error **errp)
+static bool net_option_parse(const char *arg, bool none_ok, JsonNode **args,
+                             Error **errp)
 {
     bool help = false;
+    const char *type;
 
     *args = keyval_parse(arg, "type", &help, errp);
-    if (*args && help) {
+    if (!*args) {
+        return false;
+    }
+    type = keyval_get_string(json_node_get_object(*args), "type");
+    if (help) {
         net_print_backends();
         exit_requested = true;
+    }
+    if (help || (none_ok && type && !strcmp(type, "none"))) {
         json_node_unref(*args);
         *args = NULL;
-        return true;
     }
-    return *args != NULL;
+    return true;
 }
 
 static bool opt_netdev(const char *arg, const char *loc, Error **errp)
@@ -164,7 +172,7 @@ static bool opt_netdev(const char *arg, const char *loc, Error **errp)
     JsonNode *args;
     Netdev *netdev;
 
-    if (!net_option_parse(arg, &args, errp)) {
+    if (!net_option_parse(arg, false, &args, errp)) {
         return false;
     }
     if (!args) {
@@ -211,22 +219,16 @@ static bool opt_net(const char *arg, const char *loc, Error **errp)
 {
     JsonNode *args;
     JsonObject *obj;
-    const char *type;
     g_autoptr(Netdev) netdev = NULL;
     bool auto_id;
 
-    if (!net_option_parse(arg, &args, errp)) {
+    if (!net_option_parse(arg, true, &args, errp)) {
         return false;
     }
     if (!args) {
-        return true;            /* help */
+        return true;            /* help, or none */
     }
     obj = json_node_get_object(args);
-    type = keyval_get_string(obj, "type");
-    if (type && !strcmp(type, "none")) {
-        json_node_unref(args);
-        return true;
-    }
     /* "name" is -net's old spelling of "id" */
     if (!json_object_has_member(obj, "id") &&
         keyval_get_string(obj, "name")) {
@@ -260,22 +262,17 @@ static bool opt_nic(const char *arg, const char *loc, Error **errp)
     g_autofree char *id = NULL;
     JsonNode *args;
     JsonObject *obj;
-    const char *type, *model;
+    const char *model;
     NicRequest *nic;
     Netdev *netdev;
 
-    if (!net_option_parse(arg, &args, errp)) {
+    if (!net_option_parse(arg, true, &args, errp)) {
         return false;
     }
     if (!args) {
-        return true;            /* help */
+        return true;            /* help, or none */
     }
     obj = json_node_get_object(args);
-    type = keyval_get_string(obj, "type");
-    if (type && !strcmp(type, "none")) {
-        json_node_unref(args);
-        return true;
-    }
     model = keyval_get_string(obj, "model");
     if (model && !nic_model_check(model, &exit_requested, errp)) {
         json_node_unref(args);

@@ -284,9 +284,12 @@ static bool opt_help(const char *arg, const char *loc, Error **errp)
 
 static bool opt_version(const char *arg, const char *loc, Error **errp)
 {
-    printf("QEMU emulator version " QEMU_VERSION "\n"
-           "Copyright (c) 2003-2022 Fabrice Bellard and the QEMU Project "
-           "developers\n");
+    /* QEMU's first line, which tools parse for the interface level; then
+     * who we are, in our words: this is not QEMU's code. */
+    printf("QEMU emulator version " QEMU_VERSION " (" QEMU_PKGVERSION ")\n"
+           "qemu-bridge implements QEMU " QEMU_VERSION "'s command line and "
+           "QMP for a RISC-V virt machine;\nit is written independently of "
+           "the QEMU project.\n");
     cfg.exit_now = true;
     return true;
 }
@@ -357,7 +360,7 @@ static const QemuOptionDesc *find_option(const char *name)
 
 static void print_help(void)
 {
-    printf("QEMU emulator version " QEMU_VERSION "\n"
+    printf("QEMU emulator version " QEMU_VERSION " (" QEMU_PKGVERSION ")\n"
            "usage: " PROG " [options]\n\n");
     for (size_t t = 0; t < G_N_ELEMENTS(option_tables); t++) {
         for (const QemuOptionDesc *d = option_tables[t]; d->name; d++) {

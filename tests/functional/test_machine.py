@@ -343,9 +343,14 @@ def test_daemonize(qemu, guests, tmp_path):
     assert not pidfile.exists()
 
 
-def test_version_and_help(qemu):
+def test_version_and_help(qemu, build_facts):
     r = subprocess.run([qemu, "-version"], capture_output=True, text=True)
-    assert r.returncode == 0 and r.stdout.startswith("QEMU emulator version")
+    assert r.returncode == 0
+    first = r.stdout.splitlines()[0]
+    assert first == f"QEMU emulator version 7.2.0 (qemu-bridge {build_facts['version']})"
+    assert "Copyright" not in r.stdout
+    r = subprocess.run([qemu, "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.splitlines()[0] == first
     r = subprocess.run([qemu, "-h"], capture_output=True, text=True)
     assert r.returncode == 0 and "-machine" in r.stdout
     r = subprocess.run([qemu, "-M", "help"], capture_output=True, text=True)

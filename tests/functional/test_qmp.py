@@ -65,13 +65,15 @@ def test_greeting_and_negotiation(vm):
     with vm.client(negotiate=False) as c:
         greeting = c.greeting["QMP"]
         assert set(greeting["version"]["qemu"]) == {"major", "minor", "micro"}
-        assert "package" in greeting["version"]
+        assert greeting["version"]["qemu"] == {"major": 7, "minor": 2, "micro": 0}
+        assert greeting["version"]["package"].startswith("qemu-bridge ")
         assert greeting["capabilities"] == ["oob"]
         reply = c.command("query-version")
         assert reply["error"] == {
             "class": "CommandNotFound",
             "desc": "Expecting capabilities negotiation with 'qmp_capabilities'"}
         assert c.execute("qmp_capabilities") == {}
+        assert c.execute("query-version") == greeting["version"]
         with pytest.raises(QMPError) as e:
             c.execute("qmp_capabilities")
         assert e.value.error_class == "CommandNotFound"

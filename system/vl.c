@@ -189,6 +189,13 @@ static bool opt_serial(const char *arg, const char *loc, Error **errp)
     return true;
 }
 
+/* No configuration file is ever read, so there is none to skip. */
+static bool opt_no_user_config(const char *arg, const char *loc,
+                               Error **errp)
+{
+    return true;
+}
+
 static bool opt_nodefaults(const char *arg, const char *loc, Error **errp)
 {
     cfg.nodefaults = true;
@@ -320,6 +327,8 @@ static const QemuOptionDesc vl_options[] = {
       "device 'dev'\n(stdio, null, none, file:PATH, mon:stdio)" },
     { "nodefaults", false, opt_nodefaults, NULL, "don't create default "
       "devices" },
+    { "no-user-config", false, opt_no_user_config, NULL, "do not load "
+      "default user-provided config files (none are ever read)" },
     { "name", true, opt_name, "string1[,process=..][,debug-threads=on|off]",
       "set the name of the guest" },
     { "pidfile", true, opt_pidfile, "file", "write PID to 'file'" },

@@ -415,7 +415,20 @@ BAD_INPUT = [
     (["-accel", "tcg,thread=bogus"], "Invalid 'thread' setting bogus"),
     (["-accel", "tcg,thread=multi"], "thread=multi is not supported"),
     (["-accel", "tcg,split-wx=on"], "split-wx=on is not supported"),
+    (["-M", "none,accel=kvm"], "invalid accelerator kvm"),
+    (["-M", "none,accel=kvm:hvf"], "no accelerator found"),
 ]
+
+
+def test_accel_list_and_no_user_config(qemu):
+    """libvirt's probe line: the first accelerator that exists is used."""
+    r = subprocess.run([qemu, "-no-user-config", "-nodefaults", "-display",
+                        "none", "-M", "virt,accel=kvm:tcg,dumpdtb=/dev/null"],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines()[:2] == [
+        "qemu-system-riscv64: warning: invalid accelerator kvm",
+        "qemu-system-riscv64: warning: falling back to tcg"]
 
 
 @pytest.mark.parametrize("args,message", BAD_INPUT,

@@ -17,6 +17,7 @@
 #include "chardev/char.h"
 #include "hw/boards.h"
 #include "qapi/error.h"
+#include "qapi/qapi-commands.h"
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/units.h"
@@ -365,6 +366,37 @@ static const QemuOptionDesc *find_option(const char *name)
         }
     }
     return NULL;
+}
+
+/*
+ * query-command-line-options: the options with an argument, from the
+ * tables the command line is parsed with (help texts left aside).
+ */
+CommandLineOptionInfoList *qmp_query_command_line_options(const char *option,
+                                                          Error **errp)
+{
+    CommandLineOptionInfoList *list = NULL, **tail = &list;
+
+    for (size_t t = 0; t < G_N_ELEMENTS(option_tables); t++) {
+        for (const QemuOptionDesc *d = option_tables[t]; d->name; d++) {
+            CommandLineOptionInfo *info;
+
+            /* -M is -machine again: QEMU lists each option once */
+            if (!d->has_arg || (option && strcmp(option, d->name)) ||
+                find_option(d->name) != d || !strcmp(d->name, "M")) {
+                continue;
+            }
+            info = g_new0(CommandLineOptionInfo, 1);
+            info->option = g_strdup(d->name);
+            *tail = g_new0(CommandLineOptionInfoList, 1);
+            (*tail)->value = info;
+            tail = &(*tail)->next;
+        }
+    }
+    if (option && !list) {
+        error_setg(errp, "invalid option name: %s", option);
+    }
+    return list;
 }
 
 static void print_help(void)

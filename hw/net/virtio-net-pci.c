@@ -72,6 +72,7 @@ static const Property virtio_net_pci_props[] = {
 static const DeviceClass virtio_net_pci_class = {
     .name = "virtio-net-pci",
     .desc = "Virtio network device",
+    .parent = "pci-device",
     .bus_type = "PCI",
     .hotpluggable = true,
     .instance_size = sizeof(VirtIONetPCI),

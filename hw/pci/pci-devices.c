@@ -199,6 +199,7 @@ static const Property root_port_props[] = {
 static const DeviceClass root_port_class = {
     .name = "pcie-root-port",
     .desc = "PCI Express root port with a hot-plug slot",
+    .parent = "pci-device",
     .bus_type = "PCIE",
     .hotpluggable = false,
     .instance_size = sizeof(RootPortDevice),

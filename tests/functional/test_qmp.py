@@ -237,7 +237,7 @@ def test_runstate_commands_and_events(qmp):
 
 
 def test_hmp_info(qmp):
-    assert qmp.hmp("info version").endswith(" (qemu-bridge)\r\n")
+    assert qmp.hmp("info version").startswith("7.2.0 (qemu-bridge ")
     assert qmp.hmp("info status") == "VM status: running\r\n"
     assert qmp.hmp("info nosuch") == "unknown command: 'info nosuch'\r\n"
     assert qmp.hmp("frobnicate") == "unknown command: 'frobnicate'\r\n"

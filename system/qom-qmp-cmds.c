@@ -1,0 +1,225 @@
+/*
+ * QMP's view of types (QEMU's QOM): qom-list-types, qom-list-properties
+ * and device-list-properties, generated from the device type registry
+ * (hw/qdev.h) and the machine classes (hw/boards.h) on every call, so
+ * the answers are whatever this binary has.
+ *
+ * QEMU names machine types "NAME-machine" (-machine takes NAME).  Each
+ * concrete type derives from one of the abstract types below; those
+ * exist only in these answers, nothing is ever created from them.
+ */
+
+#include <string.h>
+
+#include "hw/boards.h"
+#include "hw/qdev-properties.h"
+#include "qapi/qapi-commands.h"
+
+#define MACHINE_SUFFIX "-machine"
+
+typedef struct TypeRef {
+    const char *name;
+    const char *parent;             /* NULL for the root */
+    bool abstract;
+    const DeviceClass *dev;         /* a device type */
+    const MachineClass *machine;    /* a machine type */
+} TypeRef;
+
+static const TypeRef abstract_types[] = {
+    { "object", NULL, true },
+    { "device", "object", true },
+    { "pci-device", "device", true },
+    { "virtio-device", "device", true },
+    { "machine", "object", true },
+};
+
+/*
+ * Types libvirt 9.0 asks qom-list-properties about whether or not
+ * qom-list-types lists them, and which it cannot take an error for (it
+ * crashes): they answer "no properties".
+ */
+static const char *const probed_absent_types[] = {
+    "memory-backend-file",
+    "memory-backend-memfd",
+    NULL
+};
+
+typedef struct TypeTable {
+    GArray *types;                  /* TypeRef */
+    GPtrArray *names;               /* machine type names we built */
+} TypeTable;
+
+static void add_device_type(const DeviceClass *cls, void *opaque)
+{
+    TypeTable *t = opaque;
+    TypeRef ref = {
+        .name = cls->name,
+        .parent = cls->parent ? cls->parent : "device",
+        .dev = cls,
+    };
+
+    g_array_append_val(t->types, ref);
+}
+
+static void type_table_init(TypeTable *t)
+{
+    t->types = g_array_new(FALSE, FALSE, sizeof(TypeRef));
+    t->names = g_ptr_array_new_with_free_func(g_free);
+    g_array_append_vals(t->types, abstract_types,
+                        G_N_ELEMENTS(abstract_types));
+    qdev_foreach_class(add_device_type, t);
+    for (int i = 0; machine_classes[i]; i++) {
+        char *name = g_strconcat(machine_classes[i]->name, MACHINE_SUFFIX,
+                                 NULL);
+        TypeRef ref = {
+            .name = name,
+            .parent = "machine",
+            .machine = machine_classes[i],
+        };
+
+        g_ptr_array_add(t->names, name);
+        g_array_append_val(t->types, ref);
+    }
+}
+
+static void type_table_destroy(TypeTable *t)
+{
+    g_array_unref(t->types);
+    g_ptr_array_unref(t->names);
+}
+
+static const TypeRef *type_find(const TypeTable *t, const char *name)
+{
+    for (guint i = 0; name && i < t->types->len; i++) {
+        const TypeRef *ref = &g_array_index(t->types, TypeRef, i);
+
+        if (!strcmp(ref->name, name)) {
+            return ref;
+        }
+    }
+    return NULL;
+}
+
+/* True if REF is ANCESTOR or derives from it. */
+static bool type_is_a(const TypeTable *t, const TypeRef *ref,
+                      const char *ancestor)
+{
+    for (; ref; ref = type_find(t, ref->parent)) {
+        if (!strcmp(ref->name, ancestor)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+ObjectTypeInfoList *qmp_qom_list_types(const char *implements,
+                                       bool has_abstract, bool abstract,
+                                       Error **errp)
+{
+    TypeTable t;
+    ObjectTypeInfoList *list = NULL, **tail = &list;
+
+    type_table_init(&t);
+    for (guint i = 0; i < t.types->len; i++) {
+        const TypeRef *ref = &g_array_index(t.types, TypeRef, i);
+        ObjectTypeInfo *info;
+
+        if ((ref->abstract && !abstract) ||
+            (implements && !type_is_a(&t, ref, implements))) {
+            continue;
+        }
+        info = g_new0(ObjectTypeInfo, 1);
+        info->name = g_strdup(ref->name);
+        info->has_abstract = ref->abstract;
+        info->abstract = ref->abstract;
+        info->parent = g_strdup(ref->parent);
+        *tail = g_new0(ObjectTypeInfoList, 1);
+        (*tail)->value = info;
+        tail = &(*tail)->next;
+    }
+    type_table_destroy(&t);
+    return list;
+}
+
+static void append_prop(ObjectPropertyInfoList ***tail, const char *name,
+                        const char *type, const char *description,
+                        JsonNode *default_value)
+{
+    ObjectPropertyInfo *info = g_new0(ObjectPropertyInfo, 1);
+
+    info->name = g_strdup(name);
+    info->type = g_strdup(type);
+    info->description = g_strdup(description);
+    info->default_value = default_value;
+    **tail = g_new0(ObjectPropertyInfoList, 1);
+    (**tail)->value = info;
+    *tail = &(**tail)->next;
+}
+
+/* A device type's property table, in table order (as -device help). */
+static ObjectPropertyInfoList *device_props(const DeviceClass *cls)
+{
+    ObjectPropertyInfoList *list = NULL, **tail = &list;
+
+    for (const Property *p = cls->props; p && p->name; p++) {
+        append_prop(&tail, p->name, p->info->name, p->description,
+                    p->has_default && p->info->get_default
+                    ? p->info->get_default(p) : NULL);
+    }
+    return list;
+}
+
+/* The -machine NAME,key=value properties (all strings). */
+static ObjectPropertyInfoList *machine_props(const MachineClass *mc)
+{
+    ObjectPropertyInfoList *list = NULL, **tail = &list;
+
+    for (int i = 0; mc->props && mc->props[i]; i++) {
+        append_prop(&tail, mc->props[i], "str", NULL, NULL);
+    }
+    return list;
+}
+
+ObjectPropertyInfoList *qmp_qom_list_properties(const char *typename,
+                                                Error **errp)
+{
+    TypeTable t;
+    const TypeRef *ref;
+    ObjectPropertyInfoList *list = NULL;
+
+    type_table_init(&t);
+    ref = type_find(&t, typename);
+    if (ref && ref->dev) {
+        list = device_props(ref->dev);
+    } else if (ref && ref->machine) {
+        list = machine_props(ref->machine);
+    } else if (!ref && !g_strv_contains(probed_absent_types, typename)) {
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
+                  "Class '%s' not found", typename);
+    }
+    /* abstract and probed-absent types: no properties */
+    type_table_destroy(&t);
+    return list;
+}
+
+ObjectPropertyInfoList *qmp_device_list_properties(const char *typename,
+                                                   Error **errp)
+{
+    TypeTable t;
+    const TypeRef *ref;
+    ObjectPropertyInfoList *list = NULL;
+
+    type_table_init(&t);
+    ref = type_find(&t, typename);
+    if (!ref) {
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
+                  "Device '%s' not found", typename);
+    } else if (!ref->dev) {
+        error_setg(errp, "Parameter 'typename' expects a non-abstract "
+                   "device type");
+    } else {
+        list = device_props(ref->dev);
+    }
+    type_table_destroy(&t);
+    return list;
+}

@@ -41,6 +41,7 @@ def test_version_target_kvm(probe):
 def test_qom_list_types(probe):
     types = {t["name"]: t for t in probe.execute("qom-list-types")}
     assert {"virtio-net-pci", "pcie-root-port", "virtio-net-device",
+            "virtio-net-pci-transitional", "virtio-net-pci-non-transitional",
             "virt-machine", "none-machine"} <= set(types)
     assert not any(t.get("abstract") for t in types.values())
     assert types["virt-machine"]["parent"] == "machine"
@@ -61,6 +62,11 @@ def test_device_list_properties(probe):
                            typename="virtio-net-pci")}
     assert {"netdev", "mac", "addr", "disable-legacy"} <= set(props)
     assert props["addr"]["type"] == "int32"
+    for fixed in ("virtio-net-pci-transitional",
+                  "virtio-net-pci-non-transitional"):
+        names = [p["name"] for p in
+                 probe.execute("device-list-properties", typename=fixed)]
+        assert set(names) == set(props) - {"disable-legacy"}
     # libvirt asks about ~24 types; the ones we lack answer DeviceNotFound
     with pytest.raises(QMPError) as e:
         probe.execute("device-list-properties", typename="virtio-blk-pci")

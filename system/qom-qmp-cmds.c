@@ -1,10 +1,12 @@
 /*
  * QMP's view of types (QEMU's QOM): qom-list-types, qom-list-properties
  * and device-list-properties, generated from the device type registry
- * (hw/qdev.h) and the machine classes (hw/boards.h) on every call, so
- * the answers are whatever this binary has.
+ * (hw/qdev.h), the machine classes (hw/boards.h) and the accelerators
+ * (system/vl-machine.h) on every call, so the answers are whatever this
+ * binary has.
  *
- * QEMU names machine types "NAME-machine" (-machine takes NAME).  Each
+ * QEMU names machine types "NAME-machine" (-machine takes NAME) and
+ * accelerators "NAME-accel" (libvirt knows TCG by "tcg-accel").  Each
  * concrete type derives from one of the abstract types below; those
  * exist only in these answers, nothing is ever created from them.
  */
@@ -14,8 +16,10 @@
 #include "hw/boards.h"
 #include "hw/qdev-properties.h"
 #include "qapi/qapi-commands.h"
+#include "system/vl-machine.h"
 
 #define MACHINE_SUFFIX "-machine"
+#define ACCEL_SUFFIX "-accel"
 
 typedef struct TypeRef {
     const char *name;
@@ -23,6 +27,7 @@ typedef struct TypeRef {
     bool abstract;
     const DeviceClass *dev;         /* a device type */
     const MachineClass *machine;    /* a machine type */
+    char **accel_props;             /* an accelerator: its properties */
 } TypeRef;
 
 static const TypeRef abstract_types[] = {
@@ -31,6 +36,7 @@ static const TypeRef abstract_types[] = {
     { "pci-device", "device", true },
     { "virtio-device", "device", true },
     { "machine", "object", true },
+    { "accel", "object", true },
 };
 
 /*
@@ -46,7 +52,8 @@ static const char *const probed_absent_types[] = {
 
 typedef struct TypeTable {
     GArray *types;                  /* TypeRef */
-    GPtrArray *names;               /* machine type names we built */
+    GPtrArray *names;               /* type names we built */
+    GPtrArray *lists;               /* property name lists we built */
 } TypeTable;
 
 static void add_device_type(const DeviceClass *cls, void *opaque)
@@ -61,10 +68,27 @@ static void add_device_type(const DeviceClass *cls, void *opaque)
     g_array_append_val(t->types, ref);
 }
 
+static void add_accel_type(const char *name, const char *const *props,
+                           void *opaque)
+{
+    TypeTable *t = opaque;
+    char *type = g_strconcat(name, ACCEL_SUFFIX, NULL);
+    TypeRef ref = {
+        .name = type,
+        .parent = "accel",
+        .accel_props = g_strdupv((char **)props),
+    };
+
+    g_ptr_array_add(t->names, type);
+    g_ptr_array_add(t->lists, ref.accel_props);
+    g_array_append_val(t->types, ref);
+}
+
 static void type_table_init(TypeTable *t)
 {
     t->types = g_array_new(FALSE, FALSE, sizeof(TypeRef));
     t->names = g_ptr_array_new_with_free_func(g_free);
+    t->lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
     g_array_append_vals(t->types, abstract_types,
                         G_N_ELEMENTS(abstract_types));
     qdev_foreach_class(add_device_type, t);
@@ -80,12 +104,14 @@ static void type_table_init(TypeTable *t)
         g_ptr_array_add(t->names, name);
         g_array_append_val(t->types, ref);
     }
+    vl_foreach_accel(add_accel_type, t);
 }
 
 static void type_table_destroy(TypeTable *t)
 {
     g_array_unref(t->types);
     g_ptr_array_unref(t->names);
+    g_ptr_array_unref(t->lists);
 }
 
 static const TypeRef *type_find(const TypeTable *t, const char *name)
@@ -169,13 +195,14 @@ static ObjectPropertyInfoList *device_props(const DeviceClass *cls)
     return list;
 }
 
-/* The -machine NAME,key=value properties (all strings). */
-static ObjectPropertyInfoList *machine_props(const MachineClass *mc)
+/* -machine NAME,key=value and -accel NAME,key=value properties: names,
+ * each parsed from a string by its option. */
+static ObjectPropertyInfoList *string_props(const char *const *names)
 {
     ObjectPropertyInfoList *list = NULL, **tail = &list;
 
-    for (int i = 0; mc->props && mc->props[i]; i++) {
-        append_prop(&tail, mc->props[i], "str", NULL, NULL);
+    for (int i = 0; names && names[i]; i++) {
+        append_prop(&tail, names[i], "str", NULL, NULL);
     }
     return list;
 }
@@ -192,7 +219,9 @@ ObjectPropertyInfoList *qmp_qom_list_properties(const char *typename,
     if (ref && ref->dev) {
         list = device_props(ref->dev);
     } else if (ref && ref->machine) {
-        list = machine_props(ref->machine);
+        list = string_props(ref->machine->props);
+    } else if (ref && ref->accel_props) {
+        list = string_props((const char *const *)ref->accel_props);
     } else if (!ref && !g_strv_contains(probed_absent_types, typename)) {
         error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
                   "Class '%s' not found", typename);

@@ -100,6 +100,21 @@ static const AccelClass accel_classes[] = {
     { "tcg", tcg_props },
 };
 
+void vl_foreach_accel(void (*fn)(const char *name,
+                                 const char *const *props, void *opaque),
+                      void *opaque)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(accel_classes); i++) {
+        g_autoptr(GPtrArray) names = g_ptr_array_new();
+
+        for (const AccelProperty *p = accel_classes[i].props; p->name; p++) {
+            g_ptr_array_add(names, (gpointer)p->name);
+        }
+        g_ptr_array_add(names, NULL);
+        fn(accel_classes[i].name, (const char *const *)names->pdata, opaque);
+    }
+}
+
 static const AccelClass *find_accel(const char *name, Error **errp)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(accel_classes); i++) {

@@ -45,6 +45,10 @@ def test_qom_list_types(probe):
             "virt-machine", "none-machine"} <= set(types)
     assert not any(t.get("abstract") for t in types.values())
     assert types["virt-machine"]["parent"] == "machine"
+    # libvirt knows TCG by this type ("does not support virt type 'qemu'")
+    assert types["tcg-accel"]["parent"] == "accel"
+    assert probe.execute("qom-list-properties", typename="tcg-accel") == [
+        {"name": n, "type": "str"} for n in ("thread", "tb-size", "split-wx")]
     pci = {t["name"] for t in probe.execute("qom-list-types",
                                             implements="pci-device")}
     assert "virtio-net-pci" in pci and "virt-machine" not in pci

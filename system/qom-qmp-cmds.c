@@ -50,74 +50,61 @@ static const char *const probed_absent_types[] = {
     NULL
 };
 
-typedef struct TypeTable {
-    GArray *types;                  /* TypeRef */
-    GPtrArray *names;               /* type names we built */
-    GPtrArray *lists;               /* property name lists we built */
-} TypeTable;
+/*
+ * Every type, built on first use: the registries are complete once the
+ * constructors have run and never change, so the table lives as long as
+ * the process.
+ */
+static GArray *type_table;          /* TypeRef */
+
+static void add_type(const char *name, const char *parent,
+                     const DeviceClass *dev, const MachineClass *machine,
+                     char **accel_props)
+{
+    TypeRef ref = {
+        .name = name, .parent = parent, .dev = dev, .machine = machine,
+        .accel_props = accel_props,
+    };
+
+    g_array_append_val(type_table, ref);
+}
 
 static void add_device_type(const DeviceClass *cls, void *opaque)
 {
-    TypeTable *t = opaque;
-    TypeRef ref = {
-        .name = cls->name,
-        .parent = cls->parent ? cls->parent : "device",
-        .dev = cls,
-    };
-
-    g_array_append_val(t->types, ref);
+    add_type(cls->name, cls->parent ? cls->parent : "device", cls, NULL,
+             NULL);
 }
 
 static void add_accel_type(const char *name, const char *const *props,
                            void *opaque)
 {
-    TypeTable *t = opaque;
-    char *type = g_strconcat(name, ACCEL_SUFFIX, NULL);
-    TypeRef ref = {
-        .name = type,
-        .parent = "accel",
-        .accel_props = g_strdupv((char **)props),
-    };
-
-    g_ptr_array_add(t->names, type);
-    g_ptr_array_add(t->lists, ref.accel_props);
-    g_array_append_val(t->types, ref);
+    add_type(g_strconcat(name, ACCEL_SUFFIX, NULL), "accel", NULL, NULL,
+             g_strdupv((char **)props));
 }
 
-static void type_table_init(TypeTable *t)
+static GArray *types(void)
 {
-    t->types = g_array_new(FALSE, FALSE, sizeof(TypeRef));
-    t->names = g_ptr_array_new_with_free_func(g_free);
-    t->lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-    g_array_append_vals(t->types, abstract_types,
-                        G_N_ELEMENTS(abstract_types));
-    qdev_foreach_class(add_device_type, t);
-    for (int i = 0; machine_classes[i]; i++) {
-        char *name = g_strconcat(machine_classes[i]->name, MACHINE_SUFFIX,
-                                 NULL);
-        TypeRef ref = {
-            .name = name,
-            .parent = "machine",
-            .machine = machine_classes[i],
-        };
-
-        g_ptr_array_add(t->names, name);
-        g_array_append_val(t->types, ref);
+    if (type_table) {
+        return type_table;
     }
-    vl_foreach_accel(add_accel_type, t);
+    type_table = g_array_new(FALSE, FALSE, sizeof(TypeRef));
+    g_array_append_vals(type_table, abstract_types,
+                        G_N_ELEMENTS(abstract_types));
+    qdev_foreach_class(add_device_type, NULL);
+    for (int i = 0; machine_classes[i]; i++) {
+        add_type(g_strconcat(machine_classes[i]->name, MACHINE_SUFFIX, NULL),
+                 "machine", NULL, machine_classes[i], NULL);
+    }
+    vl_foreach_accel(add_accel_type, NULL);
+    return type_table;
 }
 
-static void type_table_destroy(TypeTable *t)
+static const TypeRef *type_find(const char *name)
 {
-    g_array_unref(t->types);
-    g_ptr_array_unref(t->names);
-    g_ptr_array_unref(t->lists);
-}
+    GArray *all = types();
 
-static const TypeRef *type_find(const TypeTable *t, const char *name)
-{
-    for (guint i = 0; name && i < t->types->len; i++) {
-        const TypeRef *ref = &g_array_index(t->types, TypeRef, i);
+    for (guint i = 0; name && i < all->len; i++) {
+        const TypeRef *ref = &g_array_index(all, TypeRef, i);
 
         if (!strcmp(ref->name, name)) {
             return ref;
@@ -127,10 +114,9 @@ static const TypeRef *type_find(const TypeTable *t, const char *name)
 }
 
 /* True if REF is ANCESTOR or derives from it. */
-static bool type_is_a(const TypeTable *t, const TypeRef *ref,
-                      const char *ancestor)
+static bool type_is_a(const TypeRef *ref, const char *ancestor)
 {
-    for (; ref; ref = type_find(t, ref->parent)) {
+    for (; ref; ref = type_find(ref->parent)) {
         if (!strcmp(ref->name, ancestor)) {
             return true;
         }
@@ -142,16 +128,15 @@ ObjectTypeInfoList *qmp_qom_list_types(const char *implements,
                                        bool has_abstract, bool abstract,
                                        Error **errp)
 {
-    TypeTable t;
+    GArray *all = types();
     ObjectTypeInfoList *list = NULL, **tail = &list;
 
-    type_table_init(&t);
-    for (guint i = 0; i < t.types->len; i++) {
-        const TypeRef *ref = &g_array_index(t.types, TypeRef, i);
+    for (guint i = 0; i < all->len; i++) {
+        const TypeRef *ref = &g_array_index(all, TypeRef, i);
         ObjectTypeInfo *info;
 
         if ((ref->abstract && !abstract) ||
-            (implements && !type_is_a(&t, ref, implements))) {
+            (implements && !type_is_a(ref, implements))) {
             continue;
         }
         info = g_new0(ObjectTypeInfo, 1);
@@ -163,7 +148,6 @@ ObjectTypeInfoList *qmp_qom_list_types(const char *implements,
         (*tail)->value = info;
         tail = &(*tail)->next;
     }
-    type_table_destroy(&t);
     return list;
 }
 
@@ -210,45 +194,39 @@ static ObjectPropertyInfoList *string_props(const char *const *names)
 ObjectPropertyInfoList *qmp_qom_list_properties(const char *typename,
                                                 Error **errp)
 {
-    TypeTable t;
-    const TypeRef *ref;
-    ObjectPropertyInfoList *list = NULL;
+    const TypeRef *ref = type_find(typename);
 
-    type_table_init(&t);
-    ref = type_find(&t, typename);
     if (ref && ref->dev) {
-        list = device_props(ref->dev);
-    } else if (ref && ref->machine) {
-        list = string_props(ref->machine->props);
-    } else if (ref && ref->accel_props) {
-        list = string_props((const char *const *)ref->accel_props);
-    } else if (!ref && !g_strv_contains(probed_absent_types, typename)) {
+        return device_props(ref->dev);
+    }
+    if (ref && ref->machine) {
+        return string_props(ref->machine->props);
+    }
+    if (ref && ref->accel_props) {
+        return string_props((const char *const *)ref->accel_props);
+    }
+    if (!ref && !g_strv_contains(probed_absent_types, typename)) {
         error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
                   "Class '%s' not found", typename);
     }
     /* abstract and probed-absent types: no properties */
-    type_table_destroy(&t);
-    return list;
+    return NULL;
 }
 
 ObjectPropertyInfoList *qmp_device_list_properties(const char *typename,
                                                    Error **errp)
 {
-    TypeTable t;
-    const TypeRef *ref;
-    ObjectPropertyInfoList *list = NULL;
+    const TypeRef *ref = type_find(typename);
 
-    type_table_init(&t);
-    ref = type_find(&t, typename);
     if (!ref) {
         error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
                   "Device '%s' not found", typename);
-    } else if (!ref->dev) {
+        return NULL;
+    }
+    if (!ref->dev) {
         error_setg(errp, "Parameter 'typename' expects a non-abstract "
                    "device type");
-    } else {
-        list = device_props(ref->dev);
+        return NULL;
     }
-    type_table_destroy(&t);
-    return list;
+    return device_props(ref->dev);
 }

@@ -6,7 +6,9 @@
  * binary has.
  *
  * QEMU names machine types "NAME-machine" (-machine takes NAME) and
- * accelerators "NAME-accel" (libvirt knows TCG by "tcg-accel").  Each
+ * accelerators "NAME-accel" (libvirt knows TCG by "tcg-accel"); the
+ * devices a board builds itself (MachineClass.board_types) are types too,
+ * though -device cannot create them.  Each
  * concrete type derives from one of the abstract types below; those
  * exist only in these answers, nothing is ever created from them.
  */
@@ -82,6 +84,8 @@ static void add_accel_type(const char *name, const char *const *props,
              g_strdupv((char **)props));
 }
 
+static const TypeRef *type_find_in(GArray *all, const char *name);
+
 static GArray *types(void)
 {
     if (type_table) {
@@ -92,17 +96,22 @@ static GArray *types(void)
                         G_N_ELEMENTS(abstract_types));
     qdev_foreach_class(add_device_type, NULL);
     for (int i = 0; machine_classes[i]; i++) {
-        add_type(g_strconcat(machine_classes[i]->name, MACHINE_SUFFIX, NULL),
-                 "machine", NULL, machine_classes[i], NULL);
+        const MachineClass *mc = machine_classes[i];
+
+        add_type(g_strconcat(mc->name, MACHINE_SUFFIX, NULL), "machine",
+                 NULL, mc, NULL);
+        for (int j = 0; mc->board_types && mc->board_types[j]; j++) {
+            if (!type_find_in(type_table, mc->board_types[j])) {
+                add_type(mc->board_types[j], "device", NULL, NULL, NULL);
+            }
+        }
     }
     vl_foreach_accel(add_accel_type, NULL);
     return type_table;
 }
 
-static const TypeRef *type_find(const char *name)
+static const TypeRef *type_find_in(GArray *all, const char *name)
 {
-    GArray *all = types();
-
     for (guint i = 0; name && i < all->len; i++) {
         const TypeRef *ref = &g_array_index(all, TypeRef, i);
 
@@ -111,6 +120,11 @@ static const TypeRef *type_find(const char *name)
         }
     }
     return NULL;
+}
+
+static const TypeRef *type_find(const char *name)
+{
+    return type_find_in(types(), name);
 }
 
 /* True if REF is ANCESTOR or derives from it. */

@@ -82,6 +82,11 @@ def test_define_bridged_domain(libvirtd, emulator):
     assert nic.get("type") == "bridge"
     assert nic.find("source").get("bridge") == "br0"
     assert nic.find("model").get("type") == "virtio"
+    # PCIe: the NIC sits behind a pcie-root-port (needs gpex-pcihost)
+    assert nic.find("address").get("type") == "pci"
+    models = [c.get("model") for c in dom.findall("devices/controller")
+              if c.get("type") == "pci"]
+    assert "pcie-root" in models and "pcie-root-port" in models
     assert dom.find("devices/emulator").text == emulator
     assert "rv" in libvirtd.virsh("list", "--all", "--name").stdout.split()
     libvirtd.virsh("undefine", "rv")

@@ -69,7 +69,7 @@ ArgsResult helper_parse_args(int argc, char **argv, HelperArgs *args,
             print_help(stdout);
             return ARGS_EXIT_OK;
         } else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
-            printf(HELPER_NAME " version " QEMU_VERSION "\n");
+            printf(HELPER_NAME " version " PROJECT_VERSION "\n");
             return ARGS_EXIT_OK;
         } else if (strcmp(a, "--use-vnet") == 0) {
             args->use_vnet = true;

@@ -24,7 +24,7 @@ static bool hmp_help(GString *out, char **args, Error **errp);
 
 static bool info_version(GString *out, char **args, Error **errp)
 {
-    g_string_append(out, QEMU_VERSION " (qemu-bridge)\n");
+    g_string_append(out, QEMU_VERSION " (" QEMU_PKGVERSION ")\n");
     return true;
 }
 

@@ -37,7 +37,7 @@ VersionInfo *qmp_query_version(Error **errp)
     info->qemu->major = major;
     info->qemu->minor = minor;
     info->qemu->micro = micro;
-    info->package = g_strdup("qemu-bridge " QEMU_VERSION);
+    info->package = g_strdup(QEMU_PKGVERSION);
     return info;
 }
 

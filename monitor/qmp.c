@@ -105,7 +105,7 @@ static void monitor_greet(Monitor *mon)
     sscanf(QEMU_VERSION, "%u.%u.%u", &major, &minor, &micro);
     greeting = g_strdup_printf(
         "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": %u, \"minor\": %u, "
-        "\"major\": %u}, \"package\": \"qemu-bridge " QEMU_VERSION "\"}, "
+        "\"major\": %u}, \"package\": \"" QEMU_PKGVERSION "\"}, "
         "\"capabilities\": [\"oob\"]}}\r\n", micro, minor, major);
     mon->transport->write(mon->opaque, greeting, strlen(greeting));
 }

@@ -100,6 +100,21 @@ static const AccelClass accel_classes[] = {
     { "tcg", tcg_props },
 };
 
+void vl_foreach_accel(void (*fn)(const char *name,
+                                 const char *const *props, void *opaque),
+                      void *opaque)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(accel_classes); i++) {
+        g_autoptr(GPtrArray) names = g_ptr_array_new();
+
+        for (const AccelProperty *p = accel_classes[i].props; p->name; p++) {
+            g_ptr_array_add(names, (gpointer)p->name);
+        }
+        g_ptr_array_add(names, NULL);
+        fn(accel_classes[i].name, (const char *const *)names->pdata, opaque);
+    }
+}
+
 static const AccelClass *find_accel(const char *name, Error **errp)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(accel_classes); i++) {
@@ -160,6 +175,32 @@ static bool opt_accel(const char *arg, const char *loc, Error **errp)
         }
     }
     return true;
+}
+
+/*
+ * -M accel=A[:B...]: the first accelerator of the list this binary has,
+ * as QEMU picks it; each one skipped gets QEMU's warning.  libvirt probes
+ * with "kvm:tcg", which means tcg here.
+ */
+static const AccelClass *pick_accel(const char *list, Error **errp)
+{
+    g_auto(GStrv) names = g_strsplit(list, ":", -1);
+    bool skipped = false;
+
+    for (int i = 0; names[i]; i++) {
+        for (size_t j = 0; j < G_N_ELEMENTS(accel_classes); j++) {
+            if (!strcmp(accel_classes[j].name, names[i])) {
+                if (skipped) {
+                    warn_report("falling back to %s", names[i]);
+                }
+                return &accel_classes[j];
+            }
+        }
+        warn_report("invalid accelerator %s", names[i]);
+        skipped = true;
+    }
+    error_setg(errp, "no accelerator found");
+    return NULL;
 }
 
 static bool opt_enable_kvm(const char *arg, const char *loc, Error **errp)
@@ -391,7 +432,7 @@ static bool check_machine_props(const MachineClass *mc, Error **errp)
     g_hash_table_iter_init(&it, mcfg.props);
     while (g_hash_table_iter_next(&it, &k, &v)) {
         if (!strcmp(k, "accel")) {
-            if (!find_accel(v, errp)) {
+            if (!pick_accel(v, errp)) {
                 return false;
             }
         } else if (!machine_has_prop(mc, k)) {

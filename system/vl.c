@@ -17,6 +17,7 @@
 #include "chardev/char.h"
 #include "hw/boards.h"
 #include "qapi/error.h"
+#include "qapi/qapi-commands.h"
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/units.h"
@@ -189,6 +190,13 @@ static bool opt_serial(const char *arg, const char *loc, Error **errp)
     return true;
 }
 
+/* No configuration file is ever read, so there is none to skip. */
+static bool opt_no_user_config(const char *arg, const char *loc,
+                               Error **errp)
+{
+    return true;
+}
+
 static bool opt_nodefaults(const char *arg, const char *loc, Error **errp)
 {
     cfg.nodefaults = true;
@@ -284,9 +292,12 @@ static bool opt_help(const char *arg, const char *loc, Error **errp)
 
 static bool opt_version(const char *arg, const char *loc, Error **errp)
 {
-    printf("QEMU emulator version " QEMU_VERSION "\n"
-           "Copyright (c) 2003-2022 Fabrice Bellard and the QEMU Project "
-           "developers\n");
+    /* QEMU's first line, which tools parse for the interface level; then
+     * who we are, in our words: this is not QEMU's code. */
+    printf("QEMU emulator version " QEMU_VERSION " (" QEMU_PKGVERSION ")\n"
+           "qemu-bridge implements QEMU " QEMU_VERSION "'s command line and "
+           "QMP for a RISC-V virt machine;\nit is written independently of "
+           "the QEMU project.\n");
     cfg.exit_now = true;
     return true;
 }
@@ -317,6 +328,8 @@ static const QemuOptionDesc vl_options[] = {
       "device 'dev'\n(stdio, null, none, file:PATH, mon:stdio)" },
     { "nodefaults", false, opt_nodefaults, NULL, "don't create default "
       "devices" },
+    { "no-user-config", false, opt_no_user_config, NULL, "do not load "
+      "default user-provided config files (none are ever read)" },
     { "name", true, opt_name, "string1[,process=..][,debug-threads=on|off]",
       "set the name of the guest" },
     { "pidfile", true, opt_pidfile, "file", "write PID to 'file'" },
@@ -355,9 +368,40 @@ static const QemuOptionDesc *find_option(const char *name)
     return NULL;
 }
 
+/*
+ * query-command-line-options: the options with an argument, from the
+ * tables the command line is parsed with (help texts left aside).
+ */
+CommandLineOptionInfoList *qmp_query_command_line_options(const char *option,
+                                                          Error **errp)
+{
+    CommandLineOptionInfoList *list = NULL, **tail = &list;
+
+    for (size_t t = 0; t < G_N_ELEMENTS(option_tables); t++) {
+        for (const QemuOptionDesc *d = option_tables[t]; d->name; d++) {
+            CommandLineOptionInfo *info;
+
+            /* -M is -machine again: QEMU lists each option once */
+            if (!d->has_arg || (option && strcmp(option, d->name)) ||
+                find_option(d->name) != d || !strcmp(d->name, "M")) {
+                continue;
+            }
+            info = g_new0(CommandLineOptionInfo, 1);
+            info->option = g_strdup(d->name);
+            *tail = g_new0(CommandLineOptionInfoList, 1);
+            (*tail)->value = info;
+            tail = &(*tail)->next;
+        }
+    }
+    if (option && !list) {
+        error_setg(errp, "invalid option name: %s", option);
+    }
+    return list;
+}
+
 static void print_help(void)
 {
-    printf("QEMU emulator version " QEMU_VERSION "\n"
+    printf("QEMU emulator version " QEMU_VERSION " (" QEMU_PKGVERSION ")\n"
            "usage: " PROG " [options]\n\n");
     for (size_t t = 0; t < G_N_ELEMENTS(option_tables); t++) {
         for (const QemuOptionDesc *d = option_tables[t]; d->name; d++) {

@@ -48,6 +48,14 @@ const DeviceClass *qdev_find_class(const char *name)
     return NULL;
 }
 
+void qdev_foreach_class(void (*fn)(const DeviceClass *cls, void *opaque),
+                        void *opaque)
+{
+    for (guint i = 0; classes && i < classes->len; i++) {
+        fn(g_ptr_array_index(classes, i), opaque);
+    }
+}
+
 DeviceState *qdev_find(const char *id)
 {
     for (GList *l = devices.head; l; l = l->next) {

@@ -49,6 +49,7 @@ static const Property virtio_net_device_props[] = {
 static const DeviceClass virtio_net_device_class = {
     .name = "virtio-net-device",
     .desc = "Virtio network device on a virtio-mmio slot",
+    .parent = "virtio-device",
     .bus_type = "virtio-bus",
     .hotpluggable = false,
     .instance_size = sizeof(VirtIONetMMIO),

@@ -30,6 +30,9 @@ static bool root_bus_plug(BusState *bus, DeviceState *owner, void *child,
         }
         devfn = PCI_DEVFN(slot, 0);
     }
+    if (!pci_bus_check_function(pbus, dev, (uint8_t)devfn, errp)) {
+        return false;
+    }
     if (!pci_bus_attach(pbus, dev, (uint8_t)devfn)) {
         error_setg(errp, "PCI: slot %d function %d not available for %s, in "
                    "use by %s", PCI_SLOT(devfn), devfn & 7, owner->cls->name,
@@ -152,6 +155,7 @@ static bool root_port_realize(DeviceState *dev, BusState *bus, Error **errp)
     pcie_root_port_init(&rp->port, dev->id ? dev->id : "pcie-root-port",
                         (uint8_t)rp->chassis, (uint16_t)rp->slot,
                         root_port_unplug_done, rp);
+    pci_device_set_multifunction(&rp->port.dev, rp->multifunction);
     if (!qdev_bus_plug(dev, bus, &rp->port.dev, rp->addr, errp)) {
         g_free(rp->port.dev.name);
         return false;
@@ -192,13 +196,14 @@ static const Property root_port_props[] = {
     DEFINE_PROP_PCI_DEVFN("addr", RootPortDevice, addr,
                           "slot[.function] on pcie.0"),
     DEFINE_PROP_BOOL("multifunction", RootPortDevice, multifunction, false,
-                     "accepted for compatibility"),
+                     "on/off: the slot's functions 1-7 may be populated"),
     DEFINE_PROP_END_OF_LIST(),
 };
 
 static const DeviceClass root_port_class = {
     .name = "pcie-root-port",
     .desc = "PCI Express root port with a hot-plug slot",
+    .parent = "pci-device",
     .bus_type = "PCIE",
     .hotpluggable = false,
     .instance_size = sizeof(RootPortDevice),

@@ -35,6 +35,49 @@ void pci_device_init(PCIDevice *dev, const char *name, uint16_t vendor,
     dev->wmask[PCI_INTERRUPT_LINE] = 0xff;
 }
 
+void pci_device_set_multifunction(PCIDevice *dev, bool on)
+{
+    if (on) {
+        dev->config[PCI_HEADER_TYPE] |= PCI_HEADER_TYPE_MULTI_FUNCTION;
+    } else {
+        dev->config[PCI_HEADER_TYPE] &= ~PCI_HEADER_TYPE_MULTI_FUNCTION;
+    }
+}
+
+static bool is_multifunction(const PCIDevice *dev)
+{
+    return dev->config[PCI_HEADER_TYPE] & PCI_HEADER_TYPE_MULTI_FUNCTION;
+}
+
+bool pci_bus_check_function(PCIBus *bus, PCIDevice *dev, uint8_t devfn,
+                            Error **errp)
+{
+    unsigned slot = PCI_SLOT(devfn);
+    PCIDevice *f0 = bus->devices[PCI_DEVFN(slot, 0)];
+
+    /* Linux reads the bit of function 0 only; other functions may have
+     * it or not, as QEMU allows. */
+    if (PCI_FUNC(devfn)) {
+        if (f0 && !is_multifunction(f0)) {
+            error_setg(errp, "PCI: single function device can't be "
+                       "populated in function %x.%x", slot, PCI_FUNC(devfn));
+            return false;
+        }
+        return true;
+    }
+    if (is_multifunction(dev)) {
+        return true;
+    }
+    for (unsigned fn = 1; fn < 8; fn++) {
+        if (bus->devices[PCI_DEVFN(slot, fn)]) {
+            error_setg(errp, "PCI: %x.0 indicates single function, but "
+                       "%x.%x is already populated.", slot, slot, fn);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool pci_bus_attach(PCIBus *bus, PCIDevice *dev, uint8_t devfn)
 {
     if (bus->devices[devfn]) {

@@ -370,6 +370,8 @@ static bool virt_init(MachineState *ms, Error **errp)
 }
 
 static const char *const virt_props[] = { "dumpdtb", NULL };
+/* the generic PCIe ECAM host (hw/pci-host/gpex.c), as QEMU names it */
+static const char *const virt_board_types[] = { "gpex-pcihost", NULL };
 
 static const MachineClass virt_machine_class = {
     .name = "virt",
@@ -380,6 +382,7 @@ static const MachineClass virt_machine_class = {
     .max_ram_size = VIRT_RAM_MAX,
     .max_cpus = VIRT_CPUS_MAX,
     .props = virt_props,
+    .board_types = virt_board_types,
     .init = virt_init,
 };
 

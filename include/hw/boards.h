@@ -87,6 +87,10 @@ struct MachineClass {
     unsigned max_cpus;          /* 0: the board has no harts */
     /* properties accepted in -M NAME,prop=value besides type/accel */
     const char *const *props;
+    /* QOM names of the devices the board builds itself, which -device
+     * cannot create (qom-list-types shows them; libvirt assigns PCI
+     * addresses on riscv virt only if "gpex-pcihost" is there) */
+    const char *const *board_types;
     bool (*init)(MachineState *ms, Error **errp);
 };
 

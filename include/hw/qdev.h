@@ -71,6 +71,9 @@ struct BusState {
 struct DeviceClass {
     const char *name;
     const char *desc;
+    /* The abstract type it derives from, as qom-list-types shows it
+     * ("pci-device", "virtio-device"); NULL: "device". */
+    const char *parent;
     const char *bus_type;       /* "PCI", "PCIE", "virtio-bus"; NULL: none */
     bool hotpluggable;
     size_t instance_size;       /* >= sizeof(DeviceState) */
@@ -98,6 +101,9 @@ void qdev_register_type(const DeviceClass *cls);
         qdev_register_type(&cls);                                       \
     }
 const DeviceClass *qdev_find_class(const char *name);
+/* Calls FN for each registered type, in name order. */
+void qdev_foreach_class(void (*fn)(const DeviceClass *cls, void *opaque),
+                        void *opaque);
 
 /* Buses: the provider registers a bus once it can take devices and
  * unregisters it before freeing it. */

@@ -29,4 +29,10 @@ bool vl_machine_exit_requested(void);
  */
 bool vl_machine_configure(MachineState *ms, Error **errp);
 
+/* Calls FN for each accelerator this binary has ("tcg"), for QOM's view
+ * (they are the types "NAME-accel"), with its -accel property names. */
+void vl_foreach_accel(void (*fn)(const char *name,
+                                 const char *const *props, void *opaque),
+                      void *opaque);
+
 #endif

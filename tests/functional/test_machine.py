@@ -343,9 +343,14 @@ def test_daemonize(qemu, guests, tmp_path):
     assert not pidfile.exists()
 
 
-def test_version_and_help(qemu):
+def test_version_and_help(qemu, build_facts):
     r = subprocess.run([qemu, "-version"], capture_output=True, text=True)
-    assert r.returncode == 0 and r.stdout.startswith("QEMU emulator version")
+    assert r.returncode == 0
+    first = r.stdout.splitlines()[0]
+    assert first == f"QEMU emulator version 7.2.0 (qemu-bridge {build_facts['version']})"
+    assert "Copyright" not in r.stdout
+    r = subprocess.run([qemu, "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.splitlines()[0] == first
     r = subprocess.run([qemu, "-h"], capture_output=True, text=True)
     assert r.returncode == 0 and "-machine" in r.stdout
     r = subprocess.run([qemu, "-M", "help"], capture_output=True, text=True)
@@ -410,7 +415,20 @@ BAD_INPUT = [
     (["-accel", "tcg,thread=bogus"], "Invalid 'thread' setting bogus"),
     (["-accel", "tcg,thread=multi"], "thread=multi is not supported"),
     (["-accel", "tcg,split-wx=on"], "split-wx=on is not supported"),
+    (["-M", "none,accel=kvm"], "invalid accelerator kvm"),
+    (["-M", "none,accel=kvm:hvf"], "no accelerator found"),
 ]
+
+
+def test_accel_list_and_no_user_config(qemu):
+    """libvirt's probe line: the first accelerator that exists is used."""
+    r = subprocess.run([qemu, "-no-user-config", "-nodefaults", "-display",
+                        "none", "-M", "virt,accel=kvm:tcg,dumpdtb=/dev/null"],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines()[:2] == [
+        "qemu-system-riscv64: warning: invalid accelerator kvm",
+        "qemu-system-riscv64: warning: falling back to tcg"]
 
 
 @pytest.mark.parametrize("args,message", BAD_INPUT,

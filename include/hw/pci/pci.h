@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "qapi/error.h"
 #include "qemu/bswap.h"
 
 #define PCI_CONFIG_SPACE_SIZE   0x100
@@ -30,6 +31,7 @@
 #define PCI_NUM_BARS            6
 #define PCI_DEVFN(slot, fn)     ((uint8_t)(((slot) << 3) | (fn)))
 #define PCI_SLOT(devfn)         (((devfn) >> 3) & 0x1f)
+#define PCI_FUNC(devfn)         ((devfn) & 7)
 
 /* Standard header offsets and bits used across the tree. */
 #define PCI_VENDOR_ID           0x00
@@ -47,6 +49,7 @@
 #define PCI_CLASS_DEVICE        0x0a
 #define PCI_HEADER_TYPE         0x0e
 #define  PCI_HEADER_TYPE_BRIDGE 0x01
+#define  PCI_HEADER_TYPE_MULTI_FUNCTION 0x80
 #define PCI_BASE_ADDRESS_0      0x10
 #define  PCI_BASE_ADDRESS_SPACE_IO      0x1
 #define  PCI_BASE_ADDRESS_MEM_TYPE_64   0x4
@@ -118,6 +121,19 @@ struct PCIBus {
 void pci_device_init(PCIDevice *dev, const char *name, uint16_t vendor,
                      uint16_t device, uint32_t class_code, uint8_t revision,
                      bool express, const PCIDeviceOps *ops, void *opaque);
+/*
+ * Sets the multifunction bit of DEV's header type (QEMU's multifunction=
+ * property): guests (Linux, U-Boot) look at functions 1-7 of a slot only
+ * when function 0 has it.
+ */
+void pci_device_set_multifunction(PCIDevice *dev, bool on);
+/*
+ * Whether DEV may go at DEVFN of BUS as far as functions go (QEMU's rule):
+ * a function > 0 needs a multifunction function 0 if one is there, and a
+ * single-function function 0 needs the slot's other functions empty.
+ */
+bool pci_bus_check_function(PCIBus *bus, PCIDevice *dev, uint8_t devfn,
+                            Error **errp);
 /* Plugs DEV at DEVFN of BUS; false if the slot is taken. */
 bool pci_bus_attach(PCIBus *bus, PCIDevice *dev, uint8_t devfn);
 void pci_bus_detach(PCIDevice *dev);

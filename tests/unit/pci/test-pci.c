@@ -214,11 +214,80 @@ static void test_root_port_hotplug(void)
     g_free(host.bridge.name);
 }
 
+/* Header type bit 7 of function 0 decides whether functions 1-7 exist for
+ * the guest; QEMU's placement rules keep the bit and the slot consistent. */
+static void test_multifunction(void)
+{
+    PCIHost host;
+    PCIERootPort ports[4];
+    Error *err = NULL;
+
+    pci_host_init(&host, record_irq, NULL);
+    for (int fn = 0; fn < 4; fn++) {
+        g_autofree char *id = g_strdup_printf("pci.%d", fn + 1);
+
+        pcie_root_port_init(&ports[fn], id, fn + 1, 0, unplug_done, NULL);
+    }
+
+    /* function 1 cannot join a single-function function 0 */
+    g_assert_true(pci_bus_check_function(&host.root, &ports[0].dev,
+                                         PCI_DEVFN(1, 0), &error_abort));
+    g_assert_true(pci_bus_attach(&host.root, &ports[0].dev, PCI_DEVFN(1, 0)));
+    g_assert_cmphex(pci_host_ecam_read(&host, ecam(0, 1, 0, PCI_HEADER_TYPE), 1),
+                    ==, 0x01);
+    g_assert_false(pci_bus_check_function(&host.root, &ports[1].dev,
+                                          PCI_DEVFN(1, 1), &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, "PCI: single function device "
+                    "can't be populated in function 1.1");
+    error_free(err);
+    err = NULL;
+    pci_bus_detach(&ports[0].dev);
+
+    /* libvirt's layout: multifunction=on on function 0 only */
+    pci_device_set_multifunction(&ports[0].dev, true);
+    for (int fn = 0; fn < 4; fn++) {
+        g_assert_true(pci_bus_check_function(&host.root, &ports[fn].dev,
+                                             PCI_DEVFN(1, fn), &error_abort));
+        g_assert_true(pci_bus_attach(&host.root, &ports[fn].dev,
+                                     PCI_DEVFN(1, fn)));
+    }
+    g_assert_cmphex(pci_host_ecam_read(&host, ecam(0, 1, 0, PCI_HEADER_TYPE), 1),
+                    ==, 0x81);
+    for (int fn = 1; fn < 4; fn++) {
+        g_assert_cmphex(pci_host_ecam_read(&host, ecam(0, 1, fn, 0), 4), ==,
+                        0x000c1b36);
+        g_assert_cmphex(pci_host_ecam_read(&host, ecam(0, 1, fn,
+                                                       PCI_HEADER_TYPE), 1),
+                        ==, 0x01);
+    }
+    /* a guest write cannot clear the bit, and reset keeps it */
+    pci_host_ecam_write(&host, ecam(0, 1, 0, 0x0c), 0, 4);
+    pci_device_reset(&ports[0].dev);
+    g_assert_cmphex(pci_host_ecam_read(&host, ecam(0, 1, 0, PCI_HEADER_TYPE), 1),
+                    ==, 0x81);
+
+    /* a single-function function 0 cannot join populated functions */
+    pci_bus_detach(&ports[0].dev);
+    pci_device_set_multifunction(&ports[0].dev, false);
+    g_assert_false(pci_bus_check_function(&host.root, &ports[0].dev,
+                                          PCI_DEVFN(1, 0), &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, "PCI: 1.0 indicates single "
+                    "function, but 1.1 is already populated.");
+    error_free(err);
+
+    for (int fn = 0; fn < 4; fn++) {
+        pci_bus_detach(&ports[fn].dev);
+        g_free(ports[fn].dev.name);
+    }
+    g_free(host.bridge.name);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/pci/host-and-bars", test_host_and_bars);
     g_test_add_func("/pci/intx", test_intx);
     g_test_add_func("/pci/root-port-hotplug", test_root_port_hotplug);
+    g_test_add_func("/pci/multifunction", test_multifunction);
     return g_test_run();
 }

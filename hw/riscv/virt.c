@@ -10,9 +10,12 @@
  * bridge (virt-pci.c), whose devices come from -device and device_add.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <libfdt.h>
 #include <glib.h>
 
@@ -195,13 +198,58 @@ static bool load_dtb_file(VirtMachineState *s, Error **errp)
     return true;
 }
 
+/* Writes all of DATA into the file that PATH names (not replacing it). */
+static bool write_in_place(const char *path, const void *data, size_t len,
+                           Error **errp)
+{
+    int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    const uint8_t *p = data;
+
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "Could not open '%s'", path);
+        return false;
+    }
+    while (len) {
+        ssize_t n = write(fd, p, len);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            error_setg_errno(errp, n < 0 ? errno : EIO,
+                             "Could not write '%s'", path);
+            close(fd);
+            return false;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    close(fd);
+    return true;
+}
+
 static bool write_dumpdtb(const char *path, const void *fdt, Error **errp)
 {
-    GError *gerr = NULL;
+    size_t len = fdt_totalsize(fdt);
+    struct stat st;
 
-    if (!g_file_set_contents(path, fdt, fdt_totalsize(fdt), &gerr)) {
-        error_from_gerror(errp, gerr);
-        return false;
+    /*
+     * A regular file (or a new one) is replaced whole, so a failure leaves
+     * no half-written tree.  Anything else - a FIFO, /dev/stdout, a device
+     * such as /dev/null - is written into: replacing it would swap the
+     * node for a regular file, which for root means breaking /dev/null.
+     */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (!write_in_place(path, fdt, len, errp)) {
+            return false;
+        }
+    } else {
+        GError *gerr = NULL;
+
+        if (!g_file_set_contents(path, fdt, len, &gerr)) {
+            error_from_gerror(errp, gerr);
+            return false;
+        }
     }
     info_report("dtb dumped to %s. Exiting.", path);
     return true;

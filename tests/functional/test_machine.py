@@ -10,7 +10,9 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -300,6 +302,31 @@ def test_dumpdtb(qemu, tmp_path):
     data = dtb.read_bytes()
     assert data[:4] == bytes.fromhex("d00dfeed")
     assert b"riscv-virtio,qemu" in data and b"ns16550a" in data
+
+
+def test_dumpdtb_into_a_fifo(qemu, tmp_path):
+    """A path that is not a regular file (a FIFO here; /dev/null or
+    /dev/stdout alike) is written into, never replaced by a new file."""
+    fifo = tmp_path / "dtb.fifo"
+    os.mkfifo(fifo)
+    got = {}
+
+    def read():
+        with open(fifo, "rb") as f:
+            got["data"] = f.read()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    r = subprocess.run([qemu, "-M", f"virt,dumpdtb={fifo}"],
+                       capture_output=True, text=True, timeout=30)
+    if reader.is_alive():
+        # Nothing opened the FIFO: open it ourselves so the reader ends.
+        with open(fifo, "wb"):
+            pass
+    reader.join(timeout=10)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert got["data"][:4] == bytes.fromhex("d00dfeed")
 
 
 def test_kernel_cmdline_initrd_in_dtb(qemu, tmp_path):

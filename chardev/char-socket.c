@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -203,6 +204,7 @@ static void socket_accept_input(Chardev *chr)
 static int listen_unix(const char *path, Error **errp)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    struct stat st;
     int fd;
 
     if (strlen(path) >= sizeof(addr.sun_path)) {
@@ -215,7 +217,11 @@ static int listen_unix(const char *path, Error **errp)
         error_setg(errp, "Failed to create socket: %s", g_strerror(errno));
         return -1;
     }
-    unlink(path);
+    /* A stale socket of an earlier run is replaced, as QEMU does; any other
+     * file is left alone and bind() reports it (EADDRINUSE). */
+    if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+        unlink(path);
+    }
     if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
         listen(fd, 1) < 0) {
         int e = errno;

@@ -329,6 +329,20 @@ def test_dumpdtb_into_a_fifo(qemu, tmp_path):
     assert got["data"][:4] == bytes.fromhex("d00dfeed")
 
 
+def test_qmp_socket_path_never_removes_a_file(qemu, tmp_path):
+    """A listening unix socket replaces a stale socket, never a file that
+    happens to sit at its path."""
+    path = tmp_path / "not-a-socket"
+    path.write_text("keep me")
+    r = subprocess.run([qemu, "-M", "none", "-qmp",
+                        f"unix:{path},server=on,wait=off"],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1
+    assert f"Failed to bind socket to {path}: Address already in use" \
+        in r.stderr
+    assert path.read_text() == "keep me"
+
+
 def test_kernel_cmdline_initrd_in_dtb(qemu, tmp_path):
     dtb = tmp_path / "virt.dtb"
     initrd = tmp_path / "initrd"

@@ -1,13 +1,14 @@
 # QEMU-style entry points; the real build is meson + ninja in $(BUILD).
 #   make              configure (if needed) and build
 #   make check        install missing packages (as root), build, run every test
+#   make check-sanitizers  the unit and functional tests on an ASan+UBSan build
 #   make install      install the helper (setuid root), the sample ACL and docs
 
 BUILD ?= build
 PYTHON = /usr/bin/python3
 PYTEST_ARGS ?= -rs
 
-.PHONY: all deps check check-unit check-fuzz check-functional install clean distclean bench help
+.PHONY: all deps check check-unit check-fuzz check-sanitizers check-functional install clean distclean bench help
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -18,7 +19,7 @@ $(BUILD)/build.ninja:
 deps:
 	scripts/install-deps
 
-check: deps all check-unit check-fuzz check-functional
+check: deps all check-unit check-fuzz check-sanitizers check-functional
 
 check-unit: all
 	meson test -C $(BUILD) --suite unit --print-errorlogs
@@ -29,6 +30,15 @@ check-fuzz:
 	    ./configure --builddir=$(BUILD)-fuzz --cc=clang --enable-fuzzing --disable-docs
 	ninja -C $(BUILD)-fuzz
 	meson test -C $(BUILD)-fuzz --suite fuzz --print-errorlogs
+
+# The same tests on a build with AddressSanitizer and UBSan, in its own
+# build directory; the first report fails the test that caused it.
+check-sanitizers:
+	test -e $(BUILD)-san/build.ninja || \
+	    ./configure --builddir=$(BUILD)-san --enable-sanitizers --disable-docs
+	ninja -C $(BUILD)-san
+	meson test -C $(BUILD)-san --suite unit --print-errorlogs
+	QEMU_BUILD_DIR=$(abspath $(BUILD)-san) $(PYTHON) -m pytest $(PYTEST_ARGS) tests/functional
 
 # Last, so that pytest's summary line is the last line of `make check`.
 check-functional: all
@@ -44,7 +54,7 @@ clean:
 	test ! -e $(BUILD)/build.ninja || ninja -C $(BUILD) clean
 
 distclean:
-	rm -rf $(BUILD) $(BUILD)-fuzz
+	rm -rf $(BUILD) $(BUILD)-fuzz $(BUILD)-san
 
 help:
 	@sed -n 's/^#   //p' Makefile

@@ -31,6 +31,14 @@ def build_facts():
 
 
 @pytest.fixture(scope="session")
+def sanitized(build_facts):
+    """Built with --enable-sanitizers: ASan keeps freed memory in
+    quarantine, so RSS says nothing about leaks there (LeakSanitizer checks
+    them at exit instead, failing the exit status)."""
+    return build_facts.get("sanitizers", False)
+
+
+@pytest.fixture(scope="session")
 def build_dir(build_facts):
     return Path(build_facts["build_root"])
 

@@ -280,7 +280,7 @@ const QemuOptionDesc vl_host_options[] = {
     { "boot", true, opt_boot, "strict=on|off",
       "accepted: the machine boots -bios/-kernel only" },
     { "uuid", true, opt_uuid, "%08x-%04x-%04x-%04x-%012x",
-      "specify machine UUID (query-uuid reports it)" },
+      "specify machine UUID (kept; the virt machine has no SMBIOS)" },
     { "audiodev", true, opt_audiodev, "[driver=]none,id=ID|{JSON}",
       "an audio back-end (only 'none': no sound device exists)" },
     { NULL },

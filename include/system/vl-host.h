@@ -2,8 +2,8 @@
  * Settings of the emulator process that libvirt passes on every start
  * (system/vl-host.c): -overcommit (memory locking), -msg (message format),
  * -rtc (where the guest's wall clock starts), -boot (boot order policy),
- * -uuid (the VM's identity), -audiodev (audio back-ends: only "none",
- * since no audio device exists).
+ * -uuid (the VM's identity, kept: no firmware table carries it on virt),
+ * -audiodev (audio back-ends: only "none", since no audio device exists).
  *
  * Each value is either acted on or refused with a message saying why;
  * nothing is accepted and then ignored.

@@ -163,3 +163,68 @@ def test_libvirt_domain_line_is_accepted(domain):
     assert domain.proc.wait(timeout=10) == 0, domain.proc.stderr.read()
     # the log was appended to, through the fd set
     assert domain.log_path.read_text().startswith("old\n")
+
+
+def test_domain_start_queries(domain):
+    """What libvirt asks right after start, answered from what exists."""
+    with domain.client() as qmp:
+        chardevs = {c["label"]: c for c in qmp.execute("query-chardev")}
+        serial = chardevs["charserial0"]
+        assert serial["filename"].startswith("pty:/dev/pts/")
+        assert serial["frontend-open"] is True
+        assert chardevs["charmonitor"]["frontend-open"] is True
+        assert os.path.exists(serial["filename"][4:])
+        assert qmp.execute("query-named-block-nodes", flat=True) == []
+        assert qmp.execute("query-block") == []
+        cpus = qmp.execute("query-cpus-fast")
+        assert [(c["cpu-index"], c["qom-path"], c["thread-id"], c["target"])
+                for c in cpus] == [(0, "/machine/soc0/harts[0]",
+                                    domain.proc.pid, "riscv64")]
+        assert qmp.execute_args("qom-list", {"path": "/machine/peripheral"}) \
+            == [{"name": "type", "type": "string"}]
+        qmp.execute_args("device_add", {"driver": "pcie-root-port",
+                                        "id": "pci.1", "chassis": 1})
+        qmp.execute_args("device_add", {"driver": "pcie-root-port",
+                                        "chassis": 2})
+        assert qmp.execute_args("qom-list", {"path": "/machine/peripheral"}) \
+            == [{"name": "type", "type": "string"},
+                {"name": "pci.1", "type": "child<pcie-root-port>"}]
+        anon = qmp.execute_args("qom-list",
+                                {"path": "/machine/peripheral-anon"})
+        assert anon[1:] == [{"name": "device[0]",
+                             "type": "child<pcie-root-port>"}]
+        props = qmp.execute_args("qom-list",
+                                 {"path": "/machine/peripheral/pci.1"})
+        assert {"name": "chassis", "type": "uint32"} in props
+        with pytest.raises(Exception, match="DeviceNotFound"):
+            qmp.execute_args("qom-list", {"path": "/machine/peripheral/x"})
+        qmp.execute("cont")
+        assert qmp.execute("query-status")["status"] == "running"
+        qmp.execute("quit")
+    assert domain.proc.wait(timeout=10) == 0
+
+
+def test_pty_console_and_log(emulator, tmp_path):
+    """A guest's console output reaches the pty's client and the log."""
+    d = Domain(emulator, tmp_path, "-bios", "default")
+    try:
+        with d.client() as qmp:
+            chardevs = {c["label"]: c for c in qmp.execute("query-chardev")}
+            pts = chardevs["charserial0"]["filename"][4:]
+            fd = os.open(pts, os.O_RDWR | os.O_NOCTTY)
+            qmp.execute("cont")
+            seen = b""
+            deadline = time.monotonic() + 60
+            while b"OpenSBI" not in seen and time.monotonic() < deadline:
+                try:
+                    seen += os.read(fd, 4096)
+                except BlockingIOError:
+                    time.sleep(0.1)
+            os.close(fd)
+            assert b"OpenSBI" in seen
+            qmp.execute("quit")
+        d.proc.wait(timeout=10)
+        log = d.log_path.read_text(errors="replace")
+        assert log.startswith("old\n") and "OpenSBI" in log
+    finally:
+        d.close()

@@ -228,3 +228,34 @@ def test_pty_console_and_log(emulator, tmp_path):
         assert log.startswith("old\n") and "OpenSBI" in log
     finally:
         d.close()
+
+
+def test_balloon(emulator, tmp_path):
+    """libvirt's default balloon: present, queried, given a target."""
+    d = Domain(emulator, tmp_path, "-bios", "none", "-device",
+               "virtio-balloon-pci,id=balloon0")
+    try:
+        with d.client() as qmp:
+            assert qmp.execute("query-balloon") == {"actual": 256 << 20}
+            qmp.execute("balloon", value=128 << 20)
+            r = qmp.command("balloon", value=0)
+            assert "expects a size" in r["error"]["desc"]
+            r = qmp.command("device_add", driver="virtio-balloon-pci")
+            assert r["error"]["desc"] == ("Only one balloon device is "
+                                          "supported")
+            peripheral = qmp.execute_args("qom-list",
+                                          {"path": "/machine/peripheral"})
+            assert {"name": "balloon0",
+                    "type": "child<virtio-balloon-pci>"} in peripheral
+            qmp.execute("quit")
+    finally:
+        d.close()
+
+
+def test_no_balloon(domain):
+    with domain.client() as qmp:
+        r = qmp.command("query-balloon")
+        assert r["error"]["class"] == "DeviceNotActive"
+        r = qmp.command("balloon", value=1 << 20)
+        assert r["error"]["class"] == "DeviceNotActive"
+        qmp.execute("quit")

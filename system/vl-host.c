@@ -19,23 +19,6 @@ static struct {
     .uuid = "00000000-0000-0000-0000-000000000000",
 };
 
-/* Every key of OPTS is one of KEYS (NULL-terminated). */
-static bool check_keys(GHashTable *opts, const char *const *keys,
-                       Error **errp)
-{
-    GHashTableIter it;
-    gpointer key;
-
-    g_hash_table_iter_init(&it, opts);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-        if (!g_strv_contains(keys, key)) {
-            error_setg(errp, "Invalid parameter '%s'", (const char *)key);
-            return false;
-        }
-    }
-    return true;
-}
-
 /* The boolean KEY of OPTS into *ON (DFLT when absent). */
 static bool get_bool(GHashTable *opts, const char *key, bool dflt, bool *on,
                      Error **errp)
@@ -64,7 +47,7 @@ static bool opt_overcommit(const char *arg, const char *loc, Error **errp)
     g_autoptr(GHashTable) opts = keyval_parse_strings(arg, NULL, NULL, errp);
     bool mem_lock, cpu_pm;
 
-    if (!opts || !check_keys(opts, keys, errp) ||
+    if (!opts || !keyval_check_keys(opts, keys, errp) ||
         !get_bool(opts, "mem-lock", false, &mem_lock, errp) ||
         !get_bool(opts, "cpu-pm", false, &cpu_pm, errp)) {
         return false;
@@ -89,7 +72,7 @@ static bool opt_msg(const char *arg, const char *loc, Error **errp)
     g_autoptr(GHashTable) opts = keyval_parse_strings(arg, NULL, NULL, errp);
     bool timestamp, guest_name;
 
-    if (!opts || !check_keys(opts, keys, errp) ||
+    if (!opts || !keyval_check_keys(opts, keys, errp) ||
         !get_bool(opts, "timestamp", false, &timestamp, errp) ||
         !get_bool(opts, "guest-name", false, &guest_name, errp)) {
         return false;
@@ -124,7 +107,7 @@ static bool opt_rtc(const char *arg, const char *loc, Error **errp)
     const char *base, *clock, *driftfix;
     int64_t offset = 0;
 
-    if (!opts || !check_keys(opts, keys, errp)) {
+    if (!opts || !keyval_check_keys(opts, keys, errp)) {
         return false;
     }
     base = g_hash_table_lookup(opts, "base");
@@ -239,7 +222,7 @@ static bool opt_audiodev(const char *arg, const char *loc, Error **errp)
         vl_request_exit();
         return true;
     }
-    if (!check_keys(opts, keys, errp)) {
+    if (!keyval_check_keys(opts, keys, errp)) {
         return false;
     }
     id = g_hash_table_lookup(opts, "id");

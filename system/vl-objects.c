@@ -175,18 +175,12 @@ static bool opt_add_fd(const char *arg, const char *loc, Error **errp)
     g_autoptr(GHashTable) opts = keyval_parse_strings(arg, NULL, NULL, errp);
     const char *set_text, *fd_text;
     uint64_t set, fd;
-    GHashTableIter it;
-    gpointer key;
 
     if (!opts) {
         return false;
     }
-    g_hash_table_iter_init(&it, opts);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-        if (!g_strv_contains(keys, key)) {
-            error_setg(errp, "Invalid parameter '%s'", (const char *)key);
-            return false;
-        }
+    if (!keyval_check_keys(opts, keys, errp)) {
+        return false;
     }
     fd_text = g_hash_table_lookup(opts, "fd");
     set_text = g_hash_table_lookup(opts, "set");

@@ -220,19 +220,13 @@ static bool opt_name(const char *arg, const char *loc, Error **errp)
     };
     g_autoptr(GHashTable) opts = keyval_parse_strings(arg, "guest", NULL,
                                                       errp);
-    GHashTableIter it;
-    gpointer key;
     const char *guest;
 
     if (!opts) {
         return false;
     }
-    g_hash_table_iter_init(&it, opts);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-        if (!g_strv_contains(keys, key)) {
-            error_setg(errp, "Invalid parameter '%s'", (const char *)key);
-            return false;
-        }
+    if (!keyval_check_keys(opts, keys, errp)) {
+        return false;
     }
     guest = g_hash_table_lookup(opts, "guest");
     if (guest) {

@@ -366,3 +366,19 @@ GHashTable *keyval_or_json_strings(const char *params,
     }
     return keyval_parse_strings(params, implied_key, p_help, errp);
 }
+
+bool keyval_check_keys(GHashTable *opts, const char *const *keys,
+                       Error **errp)
+{
+    GHashTableIter it;
+    gpointer key;
+
+    g_hash_table_iter_init(&it, opts);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        if (!g_strv_contains(keys, key)) {
+            error_setg(errp, "Invalid parameter '%s'", (const char *)key);
+            return false;
+        }
+    }
+    return true;
+}

@@ -24,15 +24,20 @@ DOMAIN_XML = """<domain type='qemu'>
   <os>
     <type arch='riscv64' machine='virt'>hvm</type>
     <kernel>{kernel}</kernel>
-    <cmdline>console=ttyS0</cmdline>
+    <initrd>{initrd}</initrd>
+    <cmdline>{cmdline}</cmdline>
   </os>
+  <on_poweroff>destroy</on_poweroff>
   <devices>
     <emulator>{emulator}</emulator>
     <interface type='bridge'>
       <source bridge='br0'/>
       <model type='virtio'/>
     </interface>
-    <serial type='pty'/>
+    <serial type='pty'>
+      <log file='{console}'/>
+    </serial>
+    {extra}
   </devices>
 </domain>
 """
@@ -84,7 +89,9 @@ def test_domcapabilities(libvirtd, emulator):
 
 def test_define_bridged_domain(libvirtd, emulator):
     xml = libvirtd.write("rv.xml", DOMAIN_XML.format(
-        name="rv", kernel="/nonexistent/Image", emulator=emulator))
+        name="rv", kernel="/nonexistent/Image",
+        initrd="/nonexistent/initramfs", cmdline="console=ttyS0",
+        console=libvirtd.home / "console.log", emulator=emulator, extra=""))
     libvirtd.virsh("define", xml)
     dom = ET.fromstring(libvirtd.virsh("dumpxml", "rv").stdout)
     nic = dom.find("devices/interface")
@@ -107,30 +114,6 @@ def linux_guest():
     return guest_or_skip()
 
 
-GUEST_XML = """<domain type='qemu'>
-  <name>{name}</name>
-  <memory unit='MiB'>256</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='riscv64' machine='virt'>hvm</type>
-    <kernel>{kernel}</kernel>
-    <initrd>{initrd}</initrd>
-    <cmdline>{cmdline}</cmdline>
-  </os>
-  <on_poweroff>destroy</on_poweroff>
-  <devices>
-    <emulator>{emulator}</emulator>
-    <interface type='bridge'>
-      <source bridge='br0'/>
-      <model type='virtio'/>
-    </interface>
-    <serial type='pty'>
-      <log file='{console}'/>
-    </serial>
-    {extra}
-  </devices>
-</domain>
-"""
 
 
 def wait_for(what, predicate, timeout=120):
@@ -170,7 +153,7 @@ def test_start_bridged_guest(libvirtd, emulator, linux_guest, balloon):
     kernel = libvirtd.copy_in(linux_guest.kernel)
     initrd = libvirtd.copy_in(linux_guest.initramfs)
     console = libvirtd.home / "console.log"
-    xml = libvirtd.write("guest.xml", GUEST_XML.format(
+    xml = libvirtd.write("guest.xml", DOMAIN_XML.format(
         name="guest", kernel=kernel, initrd=initrd, emulator=emulator,
         cmdline=f"{BASE_APPEND} ip=dhcp qb.ping=10.0.2.1",
         console=console, extra=balloon))

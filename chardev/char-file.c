@@ -1,6 +1,7 @@
 /*
  * The file back-end: output goes to a host file (path=, append=), no
- * input, as QEMU's "file:PATH" / -chardev file.
+ * input, as QEMU's "file:PATH" / -chardev file.  PATH may be
+ * /dev/fdset/N (-add-fd).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +9,7 @@
 
 #include "qapi/error.h"
 #include "chardev/char.h"
+#include "qemu/fdset.h"
 
 static const char *const file_options[] = { "path", "append", NULL };
 
@@ -24,10 +26,9 @@ static bool file_open(Chardev *chr, ChardevOptions *opts, Error **errp)
     if (!qemu_chr_opt_bool(opts, "append", false, &append, errp)) {
         return false;
     }
-    fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
-              (append ? O_APPEND : O_TRUNC), 0666);
+    fd = qemu_open(path, O_WRONLY | O_CREAT |
+                   (append ? O_APPEND : O_TRUNC), 0666, errp);
     if (fd < 0) {
-        error_setg(errp, "Could not open '%s': %s", path, g_strerror(errno));
         return false;
     }
     qemu_chr_fd_set_fds(chr, -1, fd);

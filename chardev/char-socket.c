@@ -12,6 +12,9 @@
  * - Output never blocks the emulator: what the client does not read yet
  *   waits in a buffer; a client that lets it grow past a limit is dropped.
  * - A unix socket path is unlinked before bind and when the back-end goes.
+ * - fd=N (a number, or a name given to the monitor's getfd) is a socket
+ *   someone else bound and made listen, as libvirt passes its monitor
+ *   socket: it is used as is and never unlinked.
  */
 
 #include "chardev/char-socket.h"
@@ -29,6 +32,7 @@
 
 #include "qapi/error.h"
 #include "qemu/main-loop.h"
+#include "qemu/named-fd.h"
 
 #define SOCKET_OUTBUF_LIMIT (16 * 1024 * 1024)
 #define SOCKET_MAX_QUEUED_FDS 16
@@ -45,7 +49,7 @@ typedef struct SocketChardev {
 } SocketChardev;
 
 static const char *const socket_options[] = {
-    "path", "host", "port", "server", "wait", "abstract", NULL,
+    "path", "host", "port", "fd", "server", "wait", "abstract", NULL,
 };
 
 static void socket_update_handlers(SocketChardev *s);
@@ -261,12 +265,38 @@ static int listen_tcp(const char *host, const char *port, Error **errp)
     return fd;
 }
 
+/* fd=: a listening stream socket handed to us; -1 with *errp if not. */
+static int listen_passed_fd(const char *text, Error **errp)
+{
+    int fd = named_fd_param(text, errp);
+    int listening = 0, type = 0;
+    socklen_t len = sizeof(int);
+
+    if (fd < 0) {
+        return -1;
+    }
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0) {
+        error_setg_errno(errp, errno, "fd=%s is not a socket", text);
+        return -1;
+    }
+    len = sizeof(int);
+    if (type != SOCK_STREAM ||
+        getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 ||
+        !listening) {
+        error_setg(errp, "fd=%s is not a listening stream socket", text);
+        return -1;
+    }
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
+}
+
 static bool socket_open(Chardev *chr, ChardevOptions *opts, Error **errp)
 {
     SocketChardev *s = (SocketChardev *)chr;
     const char *path = qemu_chr_opt(opts, "path");
     const char *host = qemu_chr_opt(opts, "host");
     const char *port = qemu_chr_opt(opts, "port");
+    const char *fd_text = qemu_chr_opt(opts, "fd");
     bool server, wait;
 
     s->listen_fd = s->client_fd = -1;
@@ -281,22 +311,30 @@ static bool socket_open(Chardev *chr, ChardevOptions *opts, Error **errp)
                     chr->label);
         return false;
     }
-    if (!!path == !!port) {
-        error_setg(errp, "chardev: socket: exactly one of path= (unix) or port= "
-                    "(tcp) is required");
+    if (!!path + !!port + !!fd_text != 1) {
+        error_setg(errp, "chardev: socket: exactly one of path= (unix), "
+                   "port= (tcp) or fd= is required");
         return false;
     }
-    s->listen_fd = path ? listen_unix(path, errp) : listen_tcp(host, port, errp);
+    s->listen_fd = fd_text ? listen_passed_fd(fd_text, errp) :
+                   path ? listen_unix(path, errp) :
+                   listen_tcp(host, port, errp);
     if (s->listen_fd < 0) {
         return false;
     }
     s->unix_path = g_strdup(path);
+    if (fd_text) {
+        chr->filename = g_strdup_printf("fd:%s,server=on", fd_text);
+    } else if (path) {
+        chr->filename = g_strdup_printf("unix:%s,server=on", path);
+    } else {
+        chr->filename = g_strdup_printf("tcp:%s:%s,server=on",
+                                        host ? host : "", port);
+    }
     if (wait) {
         /* QEMU's wait=on: start-up blocks until the first client. */
-        info_report("QEMU waiting for connection on: disconnected:%s%s%s%s,"
-                    "server=on", path ? "unix:" : "tcp:",
-                    path ? path : (host ? host : ""), path ? "" : ":",
-                    path ? "" : port);
+        info_report("QEMU waiting for connection on: disconnected:%s",
+                    chr->filename);
         int fd;
         do {
             fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);

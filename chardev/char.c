@@ -3,13 +3,17 @@
  * from -serial's compact syntax, and the front-end API (see
  * include/chardev/char.h).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib.h>
 
 #include "qapi/error.h"
 #include "chardev/char.h"
 #include "chardev/char-socket.h"
+#include "qemu/fdset.h"
 
 /* Every back-end class; a new one (char-socket.c) adds itself here. */
 static const ChardevClass *const backend_classes[] = {
@@ -18,6 +22,7 @@ static const ChardevClass *const backend_classes[] = {
     &char_file_class,
     &char_mux_class,
     &char_socket_class,
+    &char_pty_class,
 };
 
 void (*qemu_chr_quit_handler)(void);
@@ -91,7 +96,8 @@ static bool check_options(const ChardevClass *cls, ChardevOptions *opts,
 
     g_hash_table_iter_init(&it, opts);
     while (g_hash_table_iter_next(&it, &key, NULL)) {
-        bool known = !strcmp(key, "id") || !strcmp(key, "backend");
+        bool known = !strcmp(key, "id") || !strcmp(key, "backend") ||
+                     !strcmp(key, "logfile") || !strcmp(key, "logappend");
 
         for (size_t i = 0; !known && cls->options && cls->options[i]; i++) {
             known = !strcmp(key, cls->options[i]);
@@ -108,7 +114,10 @@ Chardev *qemu_chr_new_from_opts(ChardevOptions *opts, Error **errp)
 {
     const char *backend = qemu_chr_opt(opts, "backend");
     const char *id = qemu_chr_opt(opts, "id");
+    const char *logfile = qemu_chr_opt(opts, "logfile");
     const ChardevClass *cls;
+    bool logappend;
+    int logfd = -1;
     Chardev *chr;
 
     if (!backend) {
@@ -125,16 +134,33 @@ Chardev *qemu_chr_new_from_opts(ChardevOptions *opts, Error **errp)
                     "(type 'container')", id);
         return NULL;
     }
-    if (!check_options(cls, opts, errp)) {
+    if (!check_options(cls, opts, errp) ||
+        !qemu_chr_opt_bool(opts, "logappend", false, &logappend, errp)) {
         return NULL;
+    }
+    if (logfile) {
+        logfd = qemu_open(logfile, O_WRONLY | O_CREAT |
+                          (logappend ? O_APPEND : O_TRUNC), 0666, errp);
+        if (logfd < 0) {
+            return NULL;
+        }
     }
     chr = g_malloc0(cls->instance_size);
     chr->cls = cls;
     chr->label = id ? g_strdup(id) : g_strdup_printf("chr%u", anon_count++);
+    chr->has_log = logfd >= 0;
+    chr->logfd = logfd;
     if (cls->open && !cls->open(chr, opts, errp)) {
+        if (chr->has_log) {
+            close(chr->logfd);
+        }
+        g_free(chr->filename);
         g_free(chr->label);
         g_free(chr);
         return NULL;
+    }
+    if (!chr->filename) {
+        chr->filename = g_strdup(cls->name);
     }
     if (!all_chardevs) {
         all_chardevs = g_ptr_array_new();
@@ -200,11 +226,19 @@ Chardev *qemu_chr_new(const char *label, const char *filename, Error **errp)
     if (!strcmp(filename, "none")) {
         return NULL;
     }
+    if (g_str_has_prefix(filename, "chardev:")) {
+        base = qemu_chr_find(filename + 8);
+        if (!base) {
+            error_setg(errp, "chardev '%s' not found", filename + 8);
+        }
+        return base;
+    }
     if (g_str_has_prefix(filename, "mon:")) {
         mux = true;
         filename += 4;
     }
-    if (!strcmp(filename, "stdio") || !strcmp(filename, "null")) {
+    if (!strcmp(filename, "stdio") || !strcmp(filename, "null") ||
+        !strcmp(filename, "pty")) {
         g_hash_table_insert(opts, "backend", g_strdup(filename));
         if (mux && !strcmp(filename, "stdio")) {
             /* monitor muxed on stdio: Ctrl-C goes to the guest */
@@ -238,6 +272,9 @@ Chardev *qemu_chr_new(const char *label, const char *filename, Error **errp)
 
 void qemu_chr_register(Chardev *chr)
 {
+    if (!chr->filename) {
+        chr->filename = g_strdup(chr->cls->name);
+    }
     if (!all_chardevs) {
         all_chardevs = g_ptr_array_new();
     }
@@ -255,8 +292,19 @@ void qemu_chr_delete(Chardev *chr)
     if (chr->cls->chr_close) {
         chr->cls->chr_close(chr);
     }
+    if (chr->has_log) {
+        close(chr->logfd);
+    }
+    g_free(chr->filename);
     g_free(chr->label);
     g_free(chr);
+}
+
+void qemu_chr_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque)
+{
+    for (guint i = 0; all_chardevs && i < all_chardevs->len; i++) {
+        fn(g_ptr_array_index(all_chardevs, i), opaque);
+    }
 }
 
 void qemu_chr_cleanup_all(void)
@@ -334,12 +382,31 @@ void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *can_read,
     }
 }
 
+/* The back-end's chr_write(), and what it took to the log (logfile=). */
+static int chr_write_logged(Chardev *chr, const uint8_t *buf, int len)
+{
+    int n = chr->cls->chr_write(chr, buf, len);
+
+    for (int done = 0; chr->has_log && done < n; ) {
+        ssize_t w = write(chr->logfd, buf + done, n - done);
+
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w <= 0) {
+            break;          /* a full disk costs the log, not the guest */
+        }
+        done += w;
+    }
+    return n;
+}
+
 int qemu_chr_fe_write(CharBackend *be, const uint8_t *buf, int len)
 {
     if (!be->chr) {
         return len;
     }
-    return be->chr->cls->chr_write(be->chr, buf, len);
+    return chr_write_logged(be->chr, buf, len);
 }
 
 int qemu_chr_write_all(Chardev *chr, const uint8_t *buf, int len)
@@ -347,7 +414,7 @@ int qemu_chr_write_all(Chardev *chr, const uint8_t *buf, int len)
     int done = 0;
 
     while (done < len) {
-        int n = chr->cls->chr_write(chr, buf + done, len - done);
+        int n = chr_write_logged(chr, buf + done, len - done);
         if (n < 0) {
             return done ? done : -1;
         }

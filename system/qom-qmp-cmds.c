@@ -214,7 +214,17 @@ ObjectPropertyInfoList *qmp_qom_list_properties(const char *typename,
         return device_props(ref->dev);
     }
     if (ref && ref->machine) {
-        return string_props(ref->machine->props);
+        ObjectPropertyInfoList *list = string_props(ref->machine->props);
+        ObjectPropertyInfoList **tail = &list;
+
+        while (*tail) {
+            tail = &(*tail)->next;
+        }
+        for (int i = 0; machine_common_bool_props[i]; i++) {
+            append_prop(&tail, machine_common_bool_props[i], "bool", NULL,
+                        NULL);
+        }
+        return list;
     }
     if (ref && ref->accel_props) {
         return string_props((const char *const *)ref->accel_props);

@@ -421,17 +421,46 @@ static void print_machine_props(const MachineClass *mc)
     for (int i = 0; mc->props && mc->props[i]; i++) {
         printf("  %s=<str>\n", mc->props[i]);
     }
+    for (int i = 0; machine_common_bool_props[i]; i++) {
+        printf("  %s=<bool>\n", machine_common_bool_props[i]);
+    }
     printf("  accel=<str>\n");
 }
 
-static bool check_machine_props(const MachineClass *mc, Error **errp)
+/* usb= and dump-guest-core=, which every machine has. */
+static bool set_common_prop(MachineState *ms, const char *name,
+                            const char *value, Error **errp)
 {
+    bool on;
+
+    if (!qapi_bool_parse(name, value, &on, errp)) {
+        return false;
+    }
+    if (!strcmp(name, "usb")) {
+        if (on) {
+            error_setg(errp, "USB is not supported: machine '%s' has no USB "
+                       "controller", ms->mc->name);
+            return false;
+        }
+    } else {
+        ms->no_guest_core_dump = !on;
+    }
+    return true;
+}
+
+static bool check_machine_props(MachineState *ms, Error **errp)
+{
+    const MachineClass *mc = ms->mc;
     GHashTableIter it;
     gpointer k, v;
 
     g_hash_table_iter_init(&it, mcfg.props);
     while (g_hash_table_iter_next(&it, &k, &v)) {
-        if (!strcmp(k, "accel")) {
+        if (g_strv_contains(machine_common_bool_props, k)) {
+            if (!set_common_prop(ms, k, v, errp)) {
+                return false;
+            }
+        } else if (!strcmp(k, "accel")) {
             if (!pick_accel(v, errp)) {
                 return false;
             }
@@ -488,7 +517,7 @@ bool vl_machine_configure(MachineState *ms, Error **errp)
         return false;
     }
     if (mcfg.props) {
-        if (!check_machine_props(mc, &err)) {
+        if (!check_machine_props(ms, &err)) {
             error_propagate_prepend(errp, err, "%s: ", mcfg.loc);
             return false;
         }

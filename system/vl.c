@@ -19,13 +19,17 @@
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
 #include "qemu/log.h"
+#include "qemu/fdset.h"
 #include "qemu/main-loop.h"
+#include "qemu/secret.h"
 #include "qemu/units.h"
 #include "system/cpus.h"
 #include "system/runstate.h"
 #include "system/vl.h"
 #include "system/vl-devices.h"
+#include "system/vl-host.h"
 #include "system/vl-machine.h"
+#include "system/vl-objects.h"
 #include "util/keyval.h"
 #include "system/machine-services.h"
 
@@ -89,6 +93,11 @@ static bool fail_at(const char *loc, Error *err, Error **errp)
 }
 
 /* ---- option handlers ---- */
+
+void vl_request_exit(void)
+{
+    cfg.exit_now = true;
+}
 
 void vl_print_names(const char *title, const char *const *names)
 {
@@ -211,19 +220,13 @@ static bool opt_name(const char *arg, const char *loc, Error **errp)
     };
     g_autoptr(GHashTable) opts = keyval_parse_strings(arg, "guest", NULL,
                                                       errp);
-    GHashTableIter it;
-    gpointer key;
     const char *guest;
 
     if (!opts) {
         return false;
     }
-    g_hash_table_iter_init(&it, opts);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-        if (!g_strv_contains(keys, key)) {
-            error_setg(errp, "Invalid parameter '%s'", (const char *)key);
-            return false;
-        }
+    if (!keyval_check_keys(opts, keys, errp)) {
+        return false;
     }
     guest = g_hash_table_lookup(opts, "guest");
     if (guest) {
@@ -353,6 +356,8 @@ static const QemuOptionDesc *const option_tables[] = {
     vl_std_options,
     vl_machine_options,
     vl_options,
+    vl_object_options,
+    vl_host_options,
     vl_device_options,
 };
 
@@ -683,9 +688,10 @@ static bool qemu_init(int argc, char **argv, Error **errp)
     if (cfg.daemonize && !os_daemonize(errp)) {
         return false;
     }
+    /* -serial chardev:ID needs the -chardev back-ends made before it */
     if ((cfg.pidfile && !write_pidfile(cfg.pidfile, errp)) ||
-        !create_serials(ms, errp) ||
         !run_hooks(VL_PHASE_BEFORE_MACHINE, errp) ||
+        !create_serials(ms, errp) ||
         !ms->mc->init(ms, errp)) {
         return false;
     }
@@ -727,5 +733,7 @@ int qemu_main(int argc, char **argv)
     status = qemu_main_loop();
     vl_devices_cleanup();
     qemu_chr_cleanup_all();
+    fdsets_cleanup();
+    qemu_secrets_cleanup();
     return status;
 }

@@ -34,13 +34,35 @@ const char *error_class_name(ErrorClass cls)
     return class_names[cls];
 }
 
-/* "PROGRAM: [KIND: ]MESSAGE" on stderr: every report goes through here. */
+static bool report_timestamp;
+static char *report_guest_name;
+
+void error_report_set_format(bool timestamp, const char *guest_name)
+{
+    report_timestamp = timestamp;
+    g_free(report_guest_name);
+    report_guest_name = g_strdup(guest_name);
+}
+
+/*
+ * "[TIME ]PROGRAM:[ GUEST:] [KIND: ]MESSAGE" on stderr: every report goes
+ * through here.
+ */
 static void report_vprintf(const char *kind, const char *fmt, va_list ap)
 {
     const char *prog = g_get_prgname();
 
+    if (report_timestamp) {
+        g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+        g_autofree char *stamp = g_date_time_format(now, "%FT%T");
+
+        fprintf(stderr, "%s.%06dZ ", stamp, g_date_time_get_microsecond(now));
+    }
     if (prog) {
         fprintf(stderr, "%s: ", prog);
+    }
+    if (report_guest_name) {
+        fprintf(stderr, "%s: ", report_guest_name);
     }
     fputs(kind, stderr);
     vfprintf(stderr, fmt, ap);

@@ -304,3 +304,81 @@ GHashTable *keyval_parse_strings(const char *params, const char *implied_key,
     json_node_unref(args);
     return opts;
 }
+
+/* A JSON scalar as the text key=value would have given. */
+static char *json_scalar_text(JsonNode *value)
+{
+    if (!JSON_NODE_HOLDS_VALUE(value)) {
+        return NULL;
+    }
+    switch (json_node_get_value_type(value)) {
+    case G_TYPE_BOOLEAN:
+        return g_strdup(json_node_get_boolean(value) ? "on" : "off");
+    case G_TYPE_INT64:
+        return g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(value));
+    case G_TYPE_DOUBLE:
+        return g_strdup_printf("%g", json_node_get_double(value));
+    default:
+        return g_strdup(json_node_get_string(value));
+    }
+}
+
+static GHashTable *json_strings(const char *text, Error **errp)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    GHashTable *opts;
+    GError *gerr = NULL;
+    JsonNode *root, *value;
+    JsonObjectIter iter;
+    const char *key;
+
+    if (!json_parser_load_from_data(parser, text, -1, &gerr)) {
+        error_setg(errp, "%s", gerr->message);
+        g_error_free(gerr);
+        return NULL;
+    }
+    root = json_parser_get_root(parser);
+    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+        error_setg(errp, "JSON argument must be an object");
+        return NULL;
+    }
+    opts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    json_object_iter_init(&iter, json_node_get_object(root));
+    while (json_object_iter_next(&iter, &key, &value)) {
+        char *str = json_scalar_text(value);
+
+        if (!str) {
+            error_setg(errp, "Parameter '%s' expects a scalar value", key);
+            g_hash_table_unref(opts);
+            return NULL;
+        }
+        g_hash_table_insert(opts, g_strdup(key), str);
+    }
+    return opts;
+}
+
+GHashTable *keyval_or_json_strings(const char *params,
+                                   const char *implied_key, bool *p_help,
+                                   Error **errp)
+{
+    if (params[0] == '{') {
+        return json_strings(params, errp);
+    }
+    return keyval_parse_strings(params, implied_key, p_help, errp);
+}
+
+bool keyval_check_keys(GHashTable *opts, const char *const *keys,
+                       Error **errp)
+{
+    GHashTableIter it;
+    gpointer key;
+
+    g_hash_table_iter_init(&it, opts);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        if (!g_strv_contains(keys, key)) {
+            error_setg(errp, "Invalid parameter '%s'", (const char *)key);
+            return false;
+        }
+    }
+    return true;
+}

@@ -221,3 +221,15 @@ bool qemu_clock_run_all_timers(void)
     }
     return ran;
 }
+
+static int64_t rtc_base_offset;
+
+void qemu_set_rtc_base_offset(int64_t offset_ns)
+{
+    rtc_base_offset = offset_ns;
+}
+
+int64_t qemu_rtc_base_offset(void)
+{
+    return rtc_base_offset;
+}

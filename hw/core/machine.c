@@ -10,6 +10,10 @@
 /* Filled by machine_type_init() constructors, kept sorted by name. */
 const MachineClass *machine_classes[MACHINE_CLASSES_MAX + 1];
 
+const char *const machine_common_bool_props[] = {
+    "usb", "dump-guest-core", NULL
+};
+
 void machine_register_class(const MachineClass *mc)
 {
     int n = 0;

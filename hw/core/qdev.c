@@ -56,6 +56,14 @@ void qdev_foreach_class(void (*fn)(const DeviceClass *cls, void *opaque),
     }
 }
 
+void qdev_foreach_device(void (*fn)(DeviceState *dev, void *opaque),
+                         void *opaque)
+{
+    for (GList *l = devices.head; l; l = l->next) {
+        fn(l->data, opaque);
+    }
+}
+
 DeviceState *qdev_find(const char *id)
 {
     for (GList *l = devices.head; l; l = l->next) {

@@ -358,6 +358,10 @@ static bool virt_init(MachineState *ms, Error **errp)
     s->ms = ms;
     s->num_harts = ms->smp_cpus;
     s->ram = alloc_guest_memory("riscv_virt_board.ram", ms->ram_size, errp);
+    if (s->ram && ms->no_guest_core_dump) {
+        /* advice only: a kernel without MADV_DONTDUMP still runs the VM */
+        madvise(s->ram, ms->ram_size, MADV_DONTDUMP);
+    }
     if (!s->ram) {
         return false;
     }

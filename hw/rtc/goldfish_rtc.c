@@ -147,6 +147,7 @@ GoldfishRTC *goldfish_rtc_new(qemu_irq irq)
     GoldfishRTC *s = g_new0(GoldfishRTC, 1);
 
     s->irq = irq;
+    s->offset = qemu_rtc_base_offset();       /* -rtc base= */
     s->timer = timer_new_ns(QEMU_CLOCK_REALTIME, rtc_alarm_fire, s);
     goldfish_rtc_reset(s);
     return s;

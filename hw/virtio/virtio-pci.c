@@ -5,6 +5,7 @@
  */
 
 #include "hw/virtio/virtio-pci.h"
+#include "hw/virtio/virtio-balloon.h"
 
 #include <glib.h>
 #include <string.h>
@@ -426,8 +427,11 @@ void virtio_pci_init(VirtIOPCIProxy *proxy, VirtIODevice *vdev,
 {
     uint16_t device_id = legacy ? (uint16_t)(0x1000 + vdev->device_id - 1)
                                 : (uint16_t)(0x1040 + vdev->device_id);
-    /* The PCI class follows the device type; only net exists so far. */
-    uint32_t class_code = vdev->device_id == VIRTIO_ID_NET ? 0x020000 : 0xff0000;
+    /* The PCI class follows the device type: network, or "other" (the
+     * balloon: QEMU gives it 0x00ff00) */
+    uint32_t class_code = vdev->device_id == VIRTIO_ID_NET ? 0x020000 :
+                          vdev->device_id == VIRTIO_ID_BALLOON ? 0x00ff00 :
+                          0xff0000;
 
     proxy->vdev = vdev;
     proxy->legacy = legacy;

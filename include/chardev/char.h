@@ -79,6 +79,12 @@ struct Chardev {
     char *label;
     CharBackend *be;            /* the front-end (mux: unused) */
     bool be_open;               /* back-end is connected */
+    /* what query-chardev reports ("pty:/dev/pts/3"); the class name
+     * unless open() sets it */
+    char *filename;
+    /* logfile=: a copy of all output goes there */
+    bool has_log;
+    int logfd;
 };
 
 struct CharBackend {
@@ -92,18 +98,24 @@ struct CharBackend {
 
 /*
  * Create a back-end from QEMU's compact syntax, as -serial takes it:
- * "stdio", "null", "none" (returns NULL without error), "file:PATH",
- * "mon:stdio" (a mux with the monitor on top of stdio).
+ * "stdio", "null", "pty", "none" (returns NULL without error), "file:PATH",
+ * "mon:stdio" (a mux with the monitor on top of stdio); or find one:
+ * "chardev:ID" is the -chardev of that id.
  */
 Chardev *qemu_chr_new(const char *label, const char *filename, Error **errp);
 /*
  * Create a back-end from options: "backend" names the class, "id" the
- * label; other keys go to the class's open() (for -chardev).
+ * label; other keys go to the class's open() (for -chardev).  Every
+ * back-end also takes QEMU's common options: logfile=PATH (may be
+ * /dev/fdset/N) receives a copy of all output, truncated unless
+ * logappend=on.
  */
 Chardev *qemu_chr_new_from_opts(ChardevOptions *opts, Error **errp);
 /* -chardev help: the back-ends a user can create, from the class table. */
 void qemu_chr_print_backends(void);
 Chardev *qemu_chr_find(const char *label);
+/* Calls FN for every back-end, in creation order (query-chardev). */
+void qemu_chr_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque);
 /* Close and free one back-end, or all of them (at exit). */
 void qemu_chr_delete(Chardev *chr);
 void qemu_chr_cleanup_all(void);
@@ -157,6 +169,7 @@ extern const ChardevClass char_null_class;
 extern const ChardevClass char_stdio_class;
 extern const ChardevClass char_file_class;
 extern const ChardevClass char_mux_class;
+extern const ChardevClass char_pty_class;
 
 /*
  * Called by the mux for Ctrl-A x: ask the machine to quit.  The system

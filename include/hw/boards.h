@@ -72,6 +72,9 @@ typedef struct MachineState {
     Chardev *serial[MAX_SERIAL_PORTS];
     unsigned nserial;
 
+    /* -M dump-guest-core=off: guest RAM stays out of core dumps */
+    bool no_guest_core_dump;
+
     /* set by init(): exit with status 0 after init (dumpdtb done) */
     bool exit_after_init;
     void *board;                /* the board's own state */
@@ -103,6 +106,12 @@ void machine_register_class(const MachineClass *mc);
         machine_register_class(&mc);                                     \
     }
 const MachineClass *machine_find_class(const char *name);
+/*
+ * The boolean -machine properties every machine has (QEMU's machine base
+ * class): "usb" (only off: no machine here has USB) and
+ * "dump-guest-core" (MachineState.no_guest_core_dump).
+ */
+extern const char *const machine_common_bool_props[];
 const MachineClass *machine_default_class(void);
 
 #endif

@@ -135,6 +135,9 @@ bool qdev_device_del(const char *id, Error **errp);
 /* The guest released DEV: DEVICE_DELETED, unrealize, free. */
 void qdev_unplug_complete(DeviceState *dev);
 DeviceState *qdev_find(const char *id);
+/* Calls FN for every device made from options, in creation order. */
+void qdev_foreach_device(void (*fn)(DeviceState *dev, void *opaque),
+                         void *opaque);
 /* Unrealizes and frees every device, newest first (at exit). */
 void qdev_cleanup(void);
 

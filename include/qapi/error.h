@@ -89,6 +89,12 @@ void error_free_or_abort(Error **errp);
 void error_report_err(Error *err);
 /* "PROGRAM: message", "PROGRAM: warning: message", "PROGRAM: info: ...". */
 void error_report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/*
+ * -msg: with TIMESTAMP every report starts with the UTC time (QEMU's
+ * "2024-01-01T00:00:00.000000Z "); a GUEST_NAME (or NULL) follows the
+ * program name.
+ */
+void error_report_set_format(bool timestamp, const char *guest_name);
 void warn_report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void info_report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 

@@ -54,6 +54,12 @@ bool qemu_clock_run_all_timers(void);
 /* For tests: the monotonic source (ns) behind REALTIME and VIRTUAL. */
 typedef int64_t QEMUClockSource(void);
 void qemu_clock_set_source(QEMUClockSource *fn);
+/*
+ * Where real-time clocks start (-rtc base=): guest wall time minus host
+ * wall time, in ns.  0 (base=utc) unless set before the board is built.
+ */
+void qemu_set_rtc_base_offset(int64_t offset_ns);
+int64_t qemu_rtc_base_offset(void);
 
 QEMUTimer *timer_new_ns(QEMUClockType type, QEMUTimerCB *cb, void *opaque);
 /* Deletes the timer if armed, then frees it; NULL is allowed. */

@@ -24,7 +24,8 @@
  * The options live by subject: system/vl.c (files, logging, -serial,
  * -display, -name, process), system/vl-machine.c (-M, -m, -smp, -accel,
  * -cpu), system/vl-devices.c (-netdev, -net, -nic, -device, -chardev,
- * -mon, -qmp).  Adding options: write a table in your module and list it
+ * -mon, -qmp), system/vl-objects.c (-object, -add-fd), system/vl-host.c
+ * (-overcommit, -msg, -rtc, -boot, -uuid, -audiodev).  Adding options: write a table in your module and list it
  * in option_tables[] in system/vl.c.  Nothing else needs to change.
  */
 #ifndef SYSTEM_VL_H
@@ -61,6 +62,9 @@ void vl_add_init_hook(VLPhase phase, VLInitHook *fn, void *opaque,
 /* A "help" list: TITLE (unless NULL), then each of the NULL-terminated
  * NAMES on a line of its own (the table the option checks against). */
 void vl_print_names(const char *title, const char *const *names);
+
+/* A handler answered "help": exit with status 0 after the command line. */
+void vl_request_exit(void);
 
 /* The machine being configured / running (valid after option parsing). */
 extern MachineState *current_machine;

@@ -51,4 +51,20 @@ const char *keyval_get_string(JsonObject *obj, const char *key);
 GHashTable *keyval_parse_strings(const char *params, const char *implied_key,
                                  bool *p_help, Error **errp);
 
+/* Every key of OPTS (from the above) is one of KEYS (NULL-terminated);
+ * otherwise "Invalid parameter 'KEY'". */
+bool keyval_check_keys(GHashTable *opts, const char *const *keys,
+                       Error **errp);
+
+/*
+ * The same table from either of QEMU's forms of an option that takes
+ * both: key=value text, or a JSON object when PARAMS starts with '{'
+ * (-object, -audiodev).  JSON scalars become their text (true/false as
+ * on/off, numbers in decimal); nested values are errors as above, and
+ * "help" has no meaning in JSON.
+ */
+GHashTable *keyval_or_json_strings(const char *params,
+                                   const char *implied_key, bool *p_help,
+                                   Error **errp);
+
 #endif

@@ -80,9 +80,7 @@ class Libvirtd:
         conf = self.home / "c" / "libvirt"
         for d in (conf, self.home / "k", self.home / "r", self.home / "d"):
             d.mkdir(parents=True)
-        (conf / "qemu.conf").write_text(
-            'stdio_handler = "file"\n'
-            f'bridge_helper = "{bridge_helper}"\n')
+        self._write_qemu_conf(bridge_helper)
         (conf / "libvirtd.conf").write_text(
             'log_filters = "1:qemu.qemu_monitor 1:qemu.qemu_monitor_json '
             '1:util.command"\n'
@@ -94,6 +92,31 @@ class Libvirtd:
                          SANDBOX_USER_OUTSIDE)
         os.chown(self.home, SANDBOX_USER_OUTSIDE, SANDBOX_USER_OUTSIDE)
         os.chmod(self.home / "r", 0o700)
+
+    def install_setuid_helper(self, helper):
+        """A setuid-root copy of HELPER on a tmpfs inside the sandbox
+        (setuid works there), made the session's bridge_helper."""
+        suid = self.base / "x"
+        suid.mkdir()
+        self.box.run(["mount", "-t", "tmpfs", "-o", "mode=0755", "suid",
+                      suid], check=True)
+        path = suid / "qemu-bridge-helper"
+        self.box.run(["install", "-m", "4755", helper, path], check=True)
+        self._write_qemu_conf(path)
+        return path
+
+    def copy_in(self, path):
+        """A copy of PATH the session's user can read; returns its path."""
+        target = self.base / Path(path).name
+        shutil.copyfile(path, target)
+        os.chmod(target, 0o644)
+        return target
+
+    def _write_qemu_conf(self, bridge_helper):
+        conf = self.home / "c" / "libvirt" / "qemu.conf"
+        conf.write_text('stdio_handler = "file"\n'
+                        f'bridge_helper = "{bridge_helper}"\n')
+        os.chown(conf, SANDBOX_USER_OUTSIDE, SANDBOX_USER_OUTSIDE)
 
     def start(self, timeout=30):
         for target in ("/run", "/sys/fs/cgroup"):
@@ -120,7 +143,8 @@ class Libvirtd:
                          user=SANDBOX_USER, timeout=timeout)
         if check and r.returncode != 0:
             raise AssertionError(f"virsh {' '.join(map(str, args))} failed "
-                                 f"({r.returncode}):\n{r.stdout}{r.stderr}")
+                                 f"({r.returncode}):\n{r.stdout}{r.stderr}"
+                                 f"{self.domain_logs()}")
         return r
 
     def write(self, name, text):
@@ -130,12 +154,22 @@ class Libvirtd:
         os.chmod(path, 0o644)
         return path
 
+    def domain_logs(self):
+        """The domain logs (the emulator's command line and stderr)."""
+        parts = []
+        for path in sorted((self.home / "k" / "libvirt" / "qemu" /
+                            "log").glob("*.log")):
+            text = path.read_text(errors="replace")
+            parts.append(f"--- {path.name}\n{text[-6000:]}")
+        return "\n".join(parts)
+
     def logs(self):
         parts = []
         for path in (self.base / "libvirtd.err", self.log):
             if path.exists():
                 text = path.read_text(errors="replace")
                 parts.append(f"--- {path.name}\n{text[-20000:]}")
+        parts.append(self.domain_logs())
         return "\n".join(parts)
 
     def close(self):

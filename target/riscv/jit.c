@@ -623,7 +623,7 @@ bool riscv_jit_translate(RISCVBus *bus, DecodedPage *page,
         EmitResult r;
 
         if (d->op == OP_UNDECODED) {
-            riscv_decode_slot(page, d);
+            riscv_decode_slot(page, bus->ext, d);
         }
         /* the entry of another block keeps its own instruction in orig */
         insn = d->op == OP_JIT ? &d->jit->orig : d;

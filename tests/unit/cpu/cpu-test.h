@@ -180,6 +180,15 @@ static inline uint32_t e_csrrsi(unsigned rd, unsigned csr, unsigned uimm)
 static inline uint32_t e_csrrci(unsigned rd, unsigned csr, unsigned uimm)
 { return enc_i(csr, uimm, 7, rd, 0x73); }
 
+/* Zicbom/Zicboz: cbo.inval 0, clean 1, flush 2, zero 4 */
+static inline uint32_t e_cbo(unsigned which, unsigned rs1)
+{ return enc_i(which, rs1, 2, 0, 0x0f); }
+#define E_PAUSE 0x0100000fu
+#define E_SFENCE_W_INVAL 0x18000073u
+#define E_SFENCE_INVAL_IR 0x18100073u
+static inline uint32_t e_sinval_vma(unsigned rs1, unsigned rs2)
+{ return enc_r(0x0b, rs2, rs1, 0, 0, 0x73); }
+
 /* A: f5 with width 2 (W) or 3 (D) */
 static inline uint32_t e_amo(unsigned f5, unsigned width, unsigned rd,
                              unsigned rs1, unsigned rs2)
@@ -228,7 +237,10 @@ static inline uint32_t e_fma(unsigned opc, unsigned dbl, unsigned rd,
 #define CSR_SCAUSE 0x142
 #define CSR_STVAL 0x143
 #define CSR_SIP 0x144
+#define CSR_SENVCFG 0x10a
+#define CSR_STIMECMP 0x14d
 #define CSR_SATP 0x180
+#define CSR_MENVCFG 0x30a
 #define CSR_MSTATUS 0x300
 #define CSR_MISA 0x301
 #define CSR_MEDELEG 0x302

@@ -2,14 +2,17 @@
  * The optional extensions by name: the -cpu property spellings, what each
  * CPU model enables, and the riscv,isa string of the device tree.
  *
- * Rules: names and defaults follow QEMU 7.2 (the version the machine
- * models), so `-cpu rv64,zbb=off` means the same on both and a guest sees
- * the same riscv,isa.  QEMU 7.2's rv64 enables Zba, Zbb, Zbc, Zbs,
- * Zicbom, Zicboz, Zihintpause and Sstc (and H, Zawrs, which we lack);
- * Svinval, Svnapot and Svpbmt exist but are off; Zicond and Zicbop came
- * later (8.x, 9.x) and are only in "max".  The table below is in the
- * canonical order of multi-letter extensions (Z by category: i, then b;
- * then S, alphabetically), which is the order QEMU writes them in.
+ * Rules: names follow QEMU (7.2, whose machine we model, and 8.x for the
+ * extensions 7.2 lacks), so `-cpu rv64,zbb=off` means the same on both;
+ * property names match in any case, as 7.2 spells "Zihintpause".  The
+ * rv64 model enables what QEMU 7.2's rv64 enables by default (checked
+ * with `qemu-system-riscv64 -device rv64-riscv-cpu,help` and its device
+ * tree): Zihintpause, Zba, Zbb, Zbc, Zbs and Sstc (besides H, which we
+ * lack).  Svinval, Svnapot and Svpbmt exist there but are off; Zicbom,
+ * Zicboz, Zicond and Zicbop came in 8.x and 9.x, so only "max" has them.
+ * The table below is in the canonical order of multi-letter extensions
+ * (Z by category: i, then b; then S, alphabetically), which is the order
+ * QEMU writes them in riscv,isa.
  */
 #include <string.h>
 #include <glib.h>
@@ -23,9 +26,9 @@ static const struct {
     int ext;                /* RISCVExtension or ALWAYS */
     bool in_rv64;           /* on by default in QEMU 7.2's rv64 */
 } exts[] = {
-    { "zicbom", RISCV_EXT_ZICBOM, true },
+    { "zicbom", RISCV_EXT_ZICBOM, false },
     { "zicbop", RISCV_EXT_ZICBOP, false },
-    { "zicboz", RISCV_EXT_ZICBOZ, true },
+    { "zicboz", RISCV_EXT_ZICBOZ, false },
     { "zicond", RISCV_EXT_ZICOND, false },
     { "zicsr", ALWAYS, true },
     { "zifencei", ALWAYS, true },

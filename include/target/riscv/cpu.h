@@ -126,8 +126,9 @@ const char *riscv_ext_name(unsigned e);
 /* The extension called NAME (any case, "Zihintpause" as QEMU 7.2), or -1. */
 int riscv_ext_lookup(const char *name);
 /*
- * Extensions of a -cpu model: "rv64" (what QEMU 7.2's rv64 enables by
- * default that we implement) or "max" (all); false for other names.
+ * Extensions of a -cpu model: "rv64" (those of ours QEMU 7.2's rv64
+ * enables by default: Zihintpause, Zba, Zbb, Zbc, Zbs, Sstc) or "max"
+ * (all); false for other names.
  */
 bool riscv_model_extensions(const char *model, uint32_t *ext);
 /* The riscv,isa string QEMU 7.2 generates for EXT, to g_free(). */

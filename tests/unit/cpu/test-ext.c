@@ -49,8 +49,9 @@ static void test_names(void)
 
     g_assert_true(riscv_model_extensions("rv64", &ext));
     s = riscv_isa_string(ext);
-    g_assert_cmpstr(s, ==, "rv64imafdc_zicbom_zicboz_zicsr_zifencei_"
-                    "zihintpause_zba_zbb_zbc_zbs_sstc");
+    /* QEMU 7.2's, less the H it adds */
+    g_assert_cmpstr(s, ==, "rv64imafdc_zicsr_zifencei_zihintpause_"
+                    "zba_zbb_zbc_zbs_sstc");
     g_free(s);
     g_assert_true(riscv_model_extensions("max", &ext));
     g_assert_cmphex(ext, ==, (1u << RISCV_EXT_COUNT) - 1);

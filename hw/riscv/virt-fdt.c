@@ -101,7 +101,7 @@ static void prop_reg(FdtBuilder *b, uint64_t base, uint64_t size)
 
 static void add_cpus(FdtBuilder *b, VirtMachineState *s)
 {
-    uint32_t ext = riscv_bus_get_extensions(s->bus);
+    uint32_t ext = s->ms->cpu_ext;
     g_autofree char *isa = riscv_isa_string(ext);
 
     begin(b, "cpus");

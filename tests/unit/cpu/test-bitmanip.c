@@ -11,56 +11,10 @@ typedef struct ZbCase {
     uint64_t a, b, want;        /* x1, x2 (or the shamt), x3 after */
 } ZbCase;
 
-#define R3(f7, f3, opc) enc_r(f7, 2, 1, f3, 3, opc)
-#define U3(f7, fn, f3, opc) enc_r(f7, fn, 1, f3, 3, opc)
-#define Z_SH1ADD R3(0x10, 2, 0x33)
-#define Z_SH2ADD R3(0x10, 4, 0x33)
-#define Z_SH3ADD R3(0x10, 6, 0x33)
-#define Z_ADD_UW R3(0x04, 0, 0x3b)
-#define Z_SH1ADD_UW R3(0x10, 2, 0x3b)
-#define Z_SH2ADD_UW R3(0x10, 4, 0x3b)
-#define Z_SH3ADD_UW R3(0x10, 6, 0x3b)
-#define Z_ANDN R3(0x20, 7, 0x33)
-#define Z_ORN R3(0x20, 6, 0x33)
-#define Z_XNOR R3(0x20, 4, 0x33)
-#define Z_MAX R3(0x05, 6, 0x33)
-#define Z_MAXU R3(0x05, 7, 0x33)
-#define Z_MIN R3(0x05, 4, 0x33)
-#define Z_MINU R3(0x05, 5, 0x33)
-#define Z_ROL R3(0x30, 1, 0x33)
-#define Z_ROR R3(0x30, 5, 0x33)
-#define Z_ROLW R3(0x30, 1, 0x3b)
-#define Z_RORW R3(0x30, 5, 0x3b)
-#define Z_CLMUL R3(0x05, 1, 0x33)
-#define Z_CLMULH R3(0x05, 3, 0x33)
-#define Z_CLMULR R3(0x05, 2, 0x33)
-#define Z_BCLR R3(0x24, 1, 0x33)
-#define Z_BEXT R3(0x24, 5, 0x33)
-#define Z_BINV R3(0x34, 1, 0x33)
-#define Z_BSET R3(0x14, 1, 0x33)
-#define Z_CZERO_EQZ R3(0x07, 5, 0x33)
-#define Z_CZERO_NEZ R3(0x07, 7, 0x33)
-#define Z_CLZ U3(0x30, 0, 1, 0x13)
-#define Z_CTZ U3(0x30, 1, 1, 0x13)
-#define Z_CPOP U3(0x30, 2, 1, 0x13)
-#define Z_CLZW U3(0x30, 0, 1, 0x1b)
-#define Z_CTZW U3(0x30, 1, 1, 0x1b)
-#define Z_CPOPW U3(0x30, 2, 1, 0x1b)
-#define Z_SEXT_B U3(0x30, 4, 1, 0x13)
-#define Z_SEXT_H U3(0x30, 5, 1, 0x13)
-#define Z_ZEXT_H U3(0x04, 0, 4, 0x3b)
-#define Z_ORC_B U3(0x14, 7, 5, 0x13)
-#define Z_REV8 U3(0x35, 0x18, 5, 0x13)
-#define Z(n) Z_##n
-/* shifts by immediate, shamt 0: the test ORs it in at bit 20 */
-#define I_RORI enc_i(0x600, 1, 5, 3, 0x13)
-#define I_RORIW enc_i(0x600, 1, 5, 3, 0x1b)
-#define I_SLLI_UW enc_i(0x080, 1, 1, 3, 0x1b)
-#define I_BCLRI enc_i(0x480, 1, 1, 3, 0x13)
-#define I_BEXTI enc_i(0x480, 1, 5, 3, 0x13)
-#define I_BINVI enc_i(0x680, 1, 1, 3, 0x13)
-#define I_BSETI enc_i(0x280, 1, 1, 3, 0x13)
-#define I(n) I_##n
+/* rd = x3, rs1 = x1, and rs2 = x2 for the two-operand forms */
+#define Z(n) (ZB_##n | 3 << 7 | 1 << 15 | 2 << 20)
+#define U(n) (ZB_##n | 3 << 7 | 1 << 15)
+#define I(n) (ZB_##n | 3 << 7 | 1 << 15)       /* the test ORs in shamt */
 
 static TestMachine *tm_with(uint32_t ext)
 {
@@ -737,181 +691,181 @@ static void test_values(void)
           0x0 },
         { Z(CZERO_NEZ), 0x123456789abcdef, 0xfffffffffffffff3,
           0x0 },
-        { Z(CLZ), 0x1, 0,
+        { U(CLZ), 0x1, 0,
           0x3f },
-        { Z(CLZ), 0x8000000000000000, 0,
+        { U(CLZ), 0x8000000000000000, 0,
           0x0 },
-        { Z(CLZ), 0xffffffffffffffff, 0,
+        { U(CLZ), 0xffffffffffffffff, 0,
           0x0 },
-        { Z(CLZ), 0x123456789abcdef, 0,
+        { U(CLZ), 0x123456789abcdef, 0,
           0x7 },
-        { Z(CLZ), 0x0, 0,
+        { U(CLZ), 0x0, 0,
           0x40 },
-        { Z(CLZ), 0xffffffff, 0,
+        { U(CLZ), 0xffffffff, 0,
           0x20 },
-        { Z(CLZ), 0xfedcba9876543210, 0,
+        { U(CLZ), 0xfedcba9876543210, 0,
           0x0 },
-        { Z(CLZ), 0x800000010080, 0,
+        { U(CLZ), 0x800000010080, 0,
           0x10 },
-        { Z(CTZ), 0x1, 0,
+        { U(CTZ), 0x1, 0,
           0x0 },
-        { Z(CTZ), 0x8000000000000000, 0,
+        { U(CTZ), 0x8000000000000000, 0,
           0x3f },
-        { Z(CTZ), 0xffffffffffffffff, 0,
+        { U(CTZ), 0xffffffffffffffff, 0,
           0x0 },
-        { Z(CTZ), 0x123456789abcdef, 0,
+        { U(CTZ), 0x123456789abcdef, 0,
           0x0 },
-        { Z(CTZ), 0x0, 0,
+        { U(CTZ), 0x0, 0,
           0x40 },
-        { Z(CTZ), 0xffffffff, 0,
+        { U(CTZ), 0xffffffff, 0,
           0x0 },
-        { Z(CTZ), 0xfedcba9876543210, 0,
+        { U(CTZ), 0xfedcba9876543210, 0,
           0x4 },
-        { Z(CTZ), 0x800000010080, 0,
+        { U(CTZ), 0x800000010080, 0,
           0x7 },
-        { Z(CPOP), 0x1, 0,
+        { U(CPOP), 0x1, 0,
           0x1 },
-        { Z(CPOP), 0x8000000000000000, 0,
+        { U(CPOP), 0x8000000000000000, 0,
           0x1 },
-        { Z(CPOP), 0xffffffffffffffff, 0,
+        { U(CPOP), 0xffffffffffffffff, 0,
           0x40 },
-        { Z(CPOP), 0x123456789abcdef, 0,
+        { U(CPOP), 0x123456789abcdef, 0,
           0x20 },
-        { Z(CPOP), 0x0, 0,
+        { U(CPOP), 0x0, 0,
           0x0 },
-        { Z(CPOP), 0xffffffff, 0,
+        { U(CPOP), 0xffffffff, 0,
           0x20 },
-        { Z(CPOP), 0xfedcba9876543210, 0,
+        { U(CPOP), 0xfedcba9876543210, 0,
           0x20 },
-        { Z(CPOP), 0x800000010080, 0,
+        { U(CPOP), 0x800000010080, 0,
           0x3 },
-        { Z(CLZW), 0x1, 0,
+        { U(CLZW), 0x1, 0,
           0x1f },
-        { Z(CLZW), 0x8000000000000000, 0,
+        { U(CLZW), 0x8000000000000000, 0,
           0x20 },
-        { Z(CLZW), 0xffffffffffffffff, 0,
+        { U(CLZW), 0xffffffffffffffff, 0,
           0x0 },
-        { Z(CLZW), 0x123456789abcdef, 0,
+        { U(CLZW), 0x123456789abcdef, 0,
           0x0 },
-        { Z(CLZW), 0x0, 0,
+        { U(CLZW), 0x0, 0,
           0x20 },
-        { Z(CLZW), 0xffffffff, 0,
+        { U(CLZW), 0xffffffff, 0,
           0x0 },
-        { Z(CLZW), 0xfedcba9876543210, 0,
+        { U(CLZW), 0xfedcba9876543210, 0,
           0x1 },
-        { Z(CLZW), 0x800000010080, 0,
+        { U(CLZW), 0x800000010080, 0,
           0xf },
-        { Z(CTZW), 0x1, 0,
+        { U(CTZW), 0x1, 0,
           0x0 },
-        { Z(CTZW), 0x8000000000000000, 0,
+        { U(CTZW), 0x8000000000000000, 0,
           0x20 },
-        { Z(CTZW), 0xffffffffffffffff, 0,
+        { U(CTZW), 0xffffffffffffffff, 0,
           0x0 },
-        { Z(CTZW), 0x123456789abcdef, 0,
+        { U(CTZW), 0x123456789abcdef, 0,
           0x0 },
-        { Z(CTZW), 0x0, 0,
+        { U(CTZW), 0x0, 0,
           0x20 },
-        { Z(CTZW), 0xffffffff, 0,
+        { U(CTZW), 0xffffffff, 0,
           0x0 },
-        { Z(CTZW), 0xfedcba9876543210, 0,
+        { U(CTZW), 0xfedcba9876543210, 0,
           0x4 },
-        { Z(CTZW), 0x800000010080, 0,
+        { U(CTZW), 0x800000010080, 0,
           0x7 },
-        { Z(CPOPW), 0x1, 0,
+        { U(CPOPW), 0x1, 0,
           0x1 },
-        { Z(CPOPW), 0x8000000000000000, 0,
+        { U(CPOPW), 0x8000000000000000, 0,
           0x0 },
-        { Z(CPOPW), 0xffffffffffffffff, 0,
+        { U(CPOPW), 0xffffffffffffffff, 0,
           0x20 },
-        { Z(CPOPW), 0x123456789abcdef, 0,
+        { U(CPOPW), 0x123456789abcdef, 0,
           0x14 },
-        { Z(CPOPW), 0x0, 0,
+        { U(CPOPW), 0x0, 0,
           0x0 },
-        { Z(CPOPW), 0xffffffff, 0,
+        { U(CPOPW), 0xffffffff, 0,
           0x20 },
-        { Z(CPOPW), 0xfedcba9876543210, 0,
+        { U(CPOPW), 0xfedcba9876543210, 0,
           0xc },
-        { Z(CPOPW), 0x800000010080, 0,
+        { U(CPOPW), 0x800000010080, 0,
           0x2 },
-        { Z(SEXT_B), 0x1, 0,
+        { U(SEXT_B), 0x1, 0,
           0x1 },
-        { Z(SEXT_B), 0x8000000000000000, 0,
+        { U(SEXT_B), 0x8000000000000000, 0,
           0x0 },
-        { Z(SEXT_B), 0xffffffffffffffff, 0,
+        { U(SEXT_B), 0xffffffffffffffff, 0,
           0xffffffffffffffff },
-        { Z(SEXT_B), 0x123456789abcdef, 0,
+        { U(SEXT_B), 0x123456789abcdef, 0,
           0xffffffffffffffef },
-        { Z(SEXT_B), 0x0, 0,
+        { U(SEXT_B), 0x0, 0,
           0x0 },
-        { Z(SEXT_B), 0xffffffff, 0,
+        { U(SEXT_B), 0xffffffff, 0,
           0xffffffffffffffff },
-        { Z(SEXT_B), 0xfedcba9876543210, 0,
+        { U(SEXT_B), 0xfedcba9876543210, 0,
           0x10 },
-        { Z(SEXT_B), 0x800000010080, 0,
+        { U(SEXT_B), 0x800000010080, 0,
           0xffffffffffffff80 },
-        { Z(SEXT_H), 0x1, 0,
+        { U(SEXT_H), 0x1, 0,
           0x1 },
-        { Z(SEXT_H), 0x8000000000000000, 0,
+        { U(SEXT_H), 0x8000000000000000, 0,
           0x0 },
-        { Z(SEXT_H), 0xffffffffffffffff, 0,
+        { U(SEXT_H), 0xffffffffffffffff, 0,
           0xffffffffffffffff },
-        { Z(SEXT_H), 0x123456789abcdef, 0,
+        { U(SEXT_H), 0x123456789abcdef, 0,
           0xffffffffffffcdef },
-        { Z(SEXT_H), 0x0, 0,
+        { U(SEXT_H), 0x0, 0,
           0x0 },
-        { Z(SEXT_H), 0xffffffff, 0,
+        { U(SEXT_H), 0xffffffff, 0,
           0xffffffffffffffff },
-        { Z(SEXT_H), 0xfedcba9876543210, 0,
+        { U(SEXT_H), 0xfedcba9876543210, 0,
           0x3210 },
-        { Z(SEXT_H), 0x800000010080, 0,
+        { U(SEXT_H), 0x800000010080, 0,
           0x80 },
-        { Z(ZEXT_H), 0x1, 0,
+        { U(ZEXT_H), 0x1, 0,
           0x1 },
-        { Z(ZEXT_H), 0x8000000000000000, 0,
+        { U(ZEXT_H), 0x8000000000000000, 0,
           0x0 },
-        { Z(ZEXT_H), 0xffffffffffffffff, 0,
+        { U(ZEXT_H), 0xffffffffffffffff, 0,
           0xffff },
-        { Z(ZEXT_H), 0x123456789abcdef, 0,
+        { U(ZEXT_H), 0x123456789abcdef, 0,
           0xcdef },
-        { Z(ZEXT_H), 0x0, 0,
+        { U(ZEXT_H), 0x0, 0,
           0x0 },
-        { Z(ZEXT_H), 0xffffffff, 0,
+        { U(ZEXT_H), 0xffffffff, 0,
           0xffff },
-        { Z(ZEXT_H), 0xfedcba9876543210, 0,
+        { U(ZEXT_H), 0xfedcba9876543210, 0,
           0x3210 },
-        { Z(ZEXT_H), 0x800000010080, 0,
+        { U(ZEXT_H), 0x800000010080, 0,
           0x80 },
-        { Z(ORC_B), 0x1, 0,
+        { U(ORC_B), 0x1, 0,
           0xff },
-        { Z(ORC_B), 0x8000000000000000, 0,
+        { U(ORC_B), 0x8000000000000000, 0,
           0xff00000000000000 },
-        { Z(ORC_B), 0xffffffffffffffff, 0,
+        { U(ORC_B), 0xffffffffffffffff, 0,
           0xffffffffffffffff },
-        { Z(ORC_B), 0x123456789abcdef, 0,
+        { U(ORC_B), 0x123456789abcdef, 0,
           0xffffffffffffffff },
-        { Z(ORC_B), 0x0, 0,
+        { U(ORC_B), 0x0, 0,
           0x0 },
-        { Z(ORC_B), 0xffffffff, 0,
+        { U(ORC_B), 0xffffffff, 0,
           0xffffffff },
-        { Z(ORC_B), 0xfedcba9876543210, 0,
+        { U(ORC_B), 0xfedcba9876543210, 0,
           0xffffffffffffffff },
-        { Z(ORC_B), 0x800000010080, 0,
+        { U(ORC_B), 0x800000010080, 0,
           0xff0000ff00ff },
-        { Z(REV8), 0x1, 0,
+        { U(REV8), 0x1, 0,
           0x100000000000000 },
-        { Z(REV8), 0x8000000000000000, 0,
+        { U(REV8), 0x8000000000000000, 0,
           0x80 },
-        { Z(REV8), 0xffffffffffffffff, 0,
+        { U(REV8), 0xffffffffffffffff, 0,
           0xffffffffffffffff },
-        { Z(REV8), 0x123456789abcdef, 0,
+        { U(REV8), 0x123456789abcdef, 0,
           0xefcdab8967452301 },
-        { Z(REV8), 0x0, 0,
+        { U(REV8), 0x0, 0,
           0x0 },
-        { Z(REV8), 0xffffffff, 0,
+        { U(REV8), 0xffffffff, 0,
           0xffffffff00000000 },
-        { Z(REV8), 0xfedcba9876543210, 0,
+        { U(REV8), 0xfedcba9876543210, 0,
           0x1032547698badcfe },
-        { Z(REV8), 0x800000010080, 0,
+        { U(REV8), 0x800000010080, 0,
           0x8000010000800000 },
     };
     const ZbCase zbi_cases[] = {
@@ -1147,9 +1101,9 @@ static void test_disabled(void)
     } t[] = {
         { Z(SH1ADD), RISCV_EXT(ZBA) }, { Z(ADD_UW), RISCV_EXT(ZBA) },
         { I(SLLI_UW), RISCV_EXT(ZBA) }, { Z(ANDN), RISCV_EXT(ZBB) },
-        { Z(CLZ), RISCV_EXT(ZBB) }, { Z(REV8), RISCV_EXT(ZBB) },
-        { Z(ORC_B), RISCV_EXT(ZBB) }, { I(RORI), RISCV_EXT(ZBB) },
-        { I(RORIW), RISCV_EXT(ZBB) }, { Z(ZEXT_H), RISCV_EXT(ZBB) },
+        { U(CLZ), RISCV_EXT(ZBB) }, { U(REV8), RISCV_EXT(ZBB) },
+        { U(ORC_B), RISCV_EXT(ZBB) }, { I(RORI), RISCV_EXT(ZBB) },
+        { I(RORIW), RISCV_EXT(ZBB) }, { U(ZEXT_H), RISCV_EXT(ZBB) },
         { Z(MAXU), RISCV_EXT(ZBB) }, { Z(CLMUL), RISCV_EXT(ZBC) },
         { Z(CLMULR), RISCV_EXT(ZBC) }, { Z(BEXT), RISCV_EXT(ZBS) },
         { I(BSETI), RISCV_EXT(ZBS) }, { Z(CZERO_NEZ), RISCV_EXT(ZICOND) },
@@ -1174,12 +1128,12 @@ static void test_disabled(void)
 static void test_reserved(void)
 {
     const uint32_t t[] = {
-        U3(0x30, 3, 1, 0x13),       /* between cpop and sext.b */
-        U3(0x30, 4, 1, 0x1b),       /* no sext.w form */
-        U3(0x04, 1, 4, 0x3b),       /* zext.h with rs2 != 0 */
-        U3(0x34, 0x18, 5, 0x13),    /* rev8 of RV32 */
-        enc_i(0x100, 1, 1, 3, 0x1b), /* a funct6 next to slli.uw */
-        R3(0x07, 6, 0x33),          /* czero with funct3 6 */
+        enc_r(0x30, 3, 1, 1, 3, 0x13),  /* between cpop and sext.b */
+        enc_r(0x30, 4, 1, 1, 3, 0x1b),  /* no sext.w form */
+        enc_r(0x04, 1, 1, 4, 3, 0x3b),  /* zext.h with rs2 != 0 */
+        enc_r(0x34, 0x18, 1, 5, 3, 0x13), /* rev8 of RV32 */
+        enc_i(0x100, 1, 1, 3, 0x1b),    /* a funct6 next to slli.uw */
+        enc_r(0x07, 2, 1, 6, 3, 0x33),  /* czero with funct3 6 */
     };
 
     for (unsigned i = 0; i < G_N_ELEMENTS(t); i++) {

@@ -298,6 +298,38 @@ static inline void x86_bswap(X86Buf *e, unsigned reg)
     x86_b(e, 0xc8 | (reg & 7));
 }
 
+/* bsf (forward) or bsr reg, [base + disp]: ZF set when the source is 0 */
+static inline void x86_bitscan(X86Buf *e, bool w, bool reverse, unsigned reg,
+                               unsigned base, int32_t disp)
+{
+    x86_op_mem(e, w, reverse ? 0x0fbd : 0x0fbc, reg, base, disp);
+}
+
+/* popcnt reg, [base + disp] (the host must have POPCNT) */
+static inline void x86_popcnt(X86Buf *e, bool w, unsigned reg, unsigned base,
+                              int32_t disp)
+{
+    x86_b(e, 0xf3);                 /* the mandatory prefix goes before REX */
+    x86_op_mem(e, w, 0x0fb8, reg, base, disp);
+}
+
+/*
+ * rax = the bytes of [base + disp] that are zero as 0x00, the others as
+ * 0xff (RISC-V orc.b), with SSE2: movq xmm0, m64; pxor xmm1, xmm1;
+ * pcmpeqb xmm0, xmm1; movq rax, xmm0; not rax.  xmm0 and xmm1 are
+ * caller-saved, so translated code may use them.
+ */
+static inline void x86_orc_b(X86Buf *e, unsigned base, int32_t disp)
+{
+    x86_b(e, 0xf3);
+    x86_op_mem(e, false, 0x0f7e, 0, base, disp);
+    x86_b(e, 0x66); x86_b(e, 0x0f); x86_b(e, 0xef); x86_b(e, 0xc9);
+    x86_b(e, 0x66); x86_b(e, 0x0f); x86_b(e, 0x74); x86_b(e, 0xc1);
+    x86_b(e, 0x66); x86_b(e, 0x48); x86_b(e, 0x0f); x86_b(e, 0x7e);
+    x86_b(e, 0xc0);
+    x86_f7_reg(e, true, 2, RAX);    /* not */
+}
+
 /* test reg, reg */
 static inline void x86_test(X86Buf *e, bool w, unsigned reg)
 {

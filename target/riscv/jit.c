@@ -398,11 +398,29 @@ static void emit_shift(X86Buf *e, const DecodedInsn *d, unsigned sh,
     emit_set_rd(e, d, w32);
 }
 
+/* clz, ctz and their W forms with bsr/bsf, whose result for 0 is not
+ * defined: ZF picks the width instead */
+static void emit_count_zeros(X86Buf *e, const DecodedInsn *d, unsigned zb)
+{
+    bool w = zb == ZB_CLZ || zb == ZB_CTZ, clz = zb == ZB_CLZ ||
+                                                 zb == ZB_CLZW;
+    unsigned bits = w ? 64 : 32;
+
+    /* clz = index of the top bit ^ (bits - 1); for 0, (2 bits - 1) ^ ... */
+    x86_mov_imm(e, RCX, clz ? 2 * bits - 1 : bits);
+    x86_bitscan(e, w, clz, RAX, RDI, XREG(d->rs1));
+    x86_cmov(e, CC_E, RAX, RCX);
+    if (clz) {
+        x86_alu_imm(e, w, ALU_XOR, RAX, bits - 1);
+    }
+    emit_set_rd(e, d, false);
+}
+
 /*
  * Zba, Zbb, Zbs and Zicond operations that map onto a few x86 ones
- * (riscv_zb() is the reference); false for the rest (clz, ctz, cpop,
- * orc.b, clmul: they would need BMI/POPCNT or loops), which the
- * interpreter does.  b is x[rs2] for OP_ZB, the immediate for OP_ZBI.
+ * (riscv_zb() is the reference); false for clmul (a loop) and, on hosts
+ * without POPCNT, cpop, which the interpreter does.  b is x[rs2] for
+ * OP_ZB, the immediate for OP_ZBI.
  */
 static bool emit_zb(X86Buf *e, const DecodedInsn *d, bool imm)
 {
@@ -412,10 +430,23 @@ static bool emit_zb(X86Buf *e, const DecodedInsn *d, bool imm)
     };
     unsigned zb = d->rm;
 
-    if (zb == ZB_CLZ || zb == ZB_CTZ || zb == ZB_CPOP || zb == ZB_CLZW ||
-        zb == ZB_CTZW || zb == ZB_CPOPW || zb == ZB_ORC_B ||
-        zb == ZB_CLMUL || zb == ZB_CLMULH || zb == ZB_CLMULR) {
+    switch (zb) {
+    case ZB_CLMUL: case ZB_CLMULH: case ZB_CLMULR:
         return false;
+    case ZB_CPOP: case ZB_CPOPW:
+        if (!__builtin_cpu_supports("popcnt")) {
+            return false;
+        }
+        x86_popcnt(e, zb == ZB_CPOP, RAX, RDI, XREG(d->rs1));
+        emit_set_rd(e, d, false);
+        return true;
+    case ZB_CLZ: case ZB_CTZ: case ZB_CLZW: case ZB_CTZW:
+        emit_count_zeros(e, d, zb);
+        return true;
+    case ZB_ORC_B:
+        x86_orc_b(e, RDI, XREG(d->rs1));
+        emit_set_rd(e, d, false);
+        return true;
     }
     /* rcx = b */
     if (imm) {

@@ -31,8 +31,8 @@ static int32_t imm12(GRand *r)
     return g_rand_int_range(r, -2048, 2048);
 }
 
-/* Zb* and Zicond: the translated forms and the ones left to the
- * interpreter (clz, ctz, cpop, orc.b, clmul), which end a block */
+/* Zb* and Zicond: the translated forms and those left to the
+ * interpreter (clmul*), which end a block */
 static uint32_t random_zb(GRand *r, unsigned rd, unsigned a, unsigned b,
                           unsigned sh, unsigned shw)
 {

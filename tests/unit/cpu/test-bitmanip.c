@@ -1092,6 +1092,20 @@ static void test_registers(void)
     tm_free(tm);
 }
 
+/* INSN traps as illegal with extensions EXT */
+static void expect_illegal(uint32_t ext, uint32_t insn)
+{
+    TestMachine *tm = tm_with(ext);
+
+    tm_org(tm, RAM_BASE + 0x1000);
+    emit(tm, insn);
+    emit_exit(tm);
+    tm_run_from(tm, RAM_BASE + 0x1000, 100);
+    g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_ILLEGAL_INSN);
+    g_assert_cmphex(tm_csr(tm, CSR_MTVAL), ==, insn);
+    tm_free(tm);
+}
+
 /* each instruction traps as illegal while its extension is off */
 static void test_disabled(void)
 {
@@ -1110,17 +1124,9 @@ static void test_disabled(void)
     };
 
     for (unsigned i = 0; i < G_N_ELEMENTS(t); i++) {
-        /* everything but the instruction's own extension */
-        TestMachine *tm = tm_with(~t[i].ext);
-
         g_test_message("disabled case %u", i);
-        tm_org(tm, RAM_BASE + 0x1000);
-        emit(tm, t[i].insn);
-        emit_exit(tm);
-        tm_run_from(tm, RAM_BASE + 0x1000, 100);
-        g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_ILLEGAL_INSN);
-        g_assert_cmphex(tm_csr(tm, CSR_MTVAL), ==, t[i].insn);
-        tm_free(tm);
+        /* everything but the instruction's own extension */
+        expect_illegal(~t[i].ext, t[i].insn);
     }
 }
 
@@ -1137,15 +1143,8 @@ static void test_reserved(void)
     };
 
     for (unsigned i = 0; i < G_N_ELEMENTS(t); i++) {
-        TestMachine *tm = tm_with(~0u);
-
         g_test_message("reserved case %u", i);
-        tm_org(tm, RAM_BASE + 0x1000);
-        emit(tm, t[i]);
-        emit_exit(tm);
-        tm_run_from(tm, RAM_BASE + 0x1000, 100);
-        g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_ILLEGAL_INSN);
-        tm_free(tm);
+        expect_illegal(~0u, t[i]);
     }
 }
 

@@ -17,6 +17,7 @@
 #include "qapi/util.h"
 #include "qemu/units.h"
 #include "system/vl-machine.h"
+#include "target/riscv/cpu.h"
 #include "util/keyval.h"
 
 /* ---- accelerators: QEMU's -accel properties, as a table ---- */
@@ -40,6 +41,8 @@ static struct {
     char *ram_loc;
     uint64_t smp;                   /* 0: one hart */
     uint64_t tb_size;               /* -accel tcg,tb-size= in bytes */
+    uint32_t cpu_ext;               /* -cpu: RISCV_EXT() set */
+    bool cpu_set;                   /* else the rv64 model's defaults */
     bool exit_now;
 } mcfg;
 
@@ -381,12 +384,39 @@ static bool opt_smp(const char *arg, const char *loc, Error **errp)
 
 static const char *const cpu_models[] = { "max", "rv64", NULL };
 
+/* -cpu MODEL,help: the extension properties (QEMU names, bool) */
+static void print_cpu_props(const char *model)
+{
+    uint32_t ext;
+
+    riscv_model_extensions(model, &ext);
+    printf("%s-riscv-cpu options:\n", model);
+    for (unsigned e = 0; e < RISCV_EXT_COUNT; e++) {
+        g_autofree char *prop = g_strdup_printf("%s=<bool>",
+                                                riscv_ext_name(e));
+        printf("  %-22s -  (default: %s)\n", prop,
+               (ext >> e) & 1 ? "true" : "false");
+    }
+}
+
+static bool parse_onoff(const char *v, bool *on)
+{
+    static const char *const yes[] = { "on", "yes", "true", NULL };
+    static const char *const no[] = { "off", "no", "false", NULL };
+
+    *on = g_strv_contains(yes, v);
+    return *on || g_strv_contains(no, v);
+}
+
 static bool opt_cpu(const char *arg, const char *loc, Error **errp)
 {
     bool help = false;
     g_autoptr(GHashTable) props = keyval_parse_strings(arg, "model", &help,
                                                        errp);
     const char *model;
+    GHashTableIter it;
+    gpointer k, v;
+    uint32_t ext;
 
     if (!props) {
         return false;
@@ -397,14 +427,42 @@ static bool opt_cpu(const char *arg, const char *loc, Error **errp)
         mcfg.exit_now = true;
         return true;
     }
-    if (!model || !g_strv_contains(cpu_models, model)) {
+    if (!model || !riscv_model_extensions(model, &ext)) {
         error_setg(errp, "unable to find CPU model '%s'", model ? model : "");
         return false;
     }
-    if (g_hash_table_size(props) > 1 || help) {
-        error_setg(errp, "CPU properties are not supported");
-        return false;
+    if (help) {
+        print_cpu_props(model);
+        mcfg.exit_now = true;
+        return true;
     }
+    /* extension properties on top of the model's defaults */
+    g_hash_table_iter_init(&it, props);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        int e;
+        bool on;
+
+        if (!strcmp(k, "model")) {
+            continue;
+        }
+        e = riscv_ext_lookup(k);
+        if (e < 0) {
+            error_setg(errp, "can't apply global %s-riscv-cpu.%s=%s: "
+                       "Property '%s-riscv-cpu.%s' not found", model,
+                       (const char *)k, (const char *)v, model,
+                       (const char *)k);
+            return false;
+        }
+        if (!parse_onoff(v, &on)) {
+            error_setg(errp, "can't apply global %s-riscv-cpu.%s=%s: "
+                       "Parameter '%s' expects 'on' or 'off'", model,
+                       (const char *)k, (const char *)v, (const char *)k);
+            return false;
+        }
+        ext = on ? ext | (1u << e) : ext & ~(1u << e);
+    }
+    mcfg.cpu_ext = ext;
+    mcfg.cpu_set = true;
     return true;
 }
 
@@ -531,6 +589,10 @@ bool vl_machine_configure(MachineState *ms, Error **errp)
     }
 
     ms->smp_cpus = mcfg.smp ? mcfg.smp : 1;
+    if (!mcfg.cpu_set) {
+        riscv_model_extensions("rv64", &mcfg.cpu_ext);  /* QEMU's default */
+    }
+    ms->cpu_ext = mcfg.cpu_ext;
     ms->tb_size = mcfg.tb_size;
     if (mc->max_cpus && mcfg.smp > mc->max_cpus) {
         error_setg(errp, "Invalid SMP CPUs %" G_GUINT64_FORMAT ". The max "

@@ -101,6 +101,9 @@ static void prop_reg(FdtBuilder *b, uint64_t base, uint64_t size)
 
 static void add_cpus(FdtBuilder *b, VirtMachineState *s)
 {
+    uint32_t ext = s->ms->cpu_ext;
+    g_autofree char *isa = riscv_isa_string(ext);
+
     begin(b, "cpus");
     prop_u32(b, "#address-cells", 1);
     prop_u32(b, "#size-cells", 0);
@@ -112,7 +115,14 @@ static void add_cpus(FdtBuilder *b, VirtMachineState *s)
         prop_u32(b, "reg", h);
         prop_str(b, "status", "okay");
         prop_str(b, "compatible", "riscv");
-        prop_str(b, "riscv,isa", "rv64imafdc_zicsr_zifencei");
+        prop_str(b, "riscv,isa", isa);
+        /* QEMU 7.2 writes riscv,isa only (riscv,isa-extensions: 8.2) */
+        if (ext & RISCV_EXT(ZICBOM)) {
+            prop_u32(b, "riscv,cbom-block-size", RISCV_CBO_BLOCK_SIZE);
+        }
+        if (ext & RISCV_EXT(ZICBOZ)) {
+            prop_u32(b, "riscv,cboz-block-size", RISCV_CBO_BLOCK_SIZE);
+        }
         /* OpenSBI 1.1 ignores harts without mmu-type */
         prop_str(b, "mmu-type", "riscv,sv48");
         begin(b, "interrupt-controller");

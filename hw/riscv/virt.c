@@ -29,6 +29,7 @@
 #include "hw/riscv/virt.h"
 #include "hw/rtc/goldfish_rtc.h"
 #include "hw/virtio/virtio-mmio.h"
+#include "qemu/timer.h"
 #include "qemu/units.h"
 
 const MemMapEntry virt_memmap[VIRT_MEMMAP_COUNT] = {
@@ -77,6 +78,47 @@ static void hart_irq(void *opaque, int n, int level)
 static uint64_t hart_time(void *opaque)
 {
     return riscv_clint_get_mtime(opaque);
+}
+
+/*
+ * Sstc: a hart compares time with its stimecmp itself whenever it runs;
+ * this timer only ends the host's sleep when every hart waits in WFI.
+ * mtime counts whole ticks, so a timer that fires early arms again.
+ */
+typedef struct VirtStimer {
+    RISCVClint *clint;
+    QEMUTimer *timer;
+    uint64_t deadline;              /* mtime ticks; UINT64_MAX: none */
+} VirtStimer;
+
+#define NS_PER_MTIME_TICK (1000000000 / CLINT_TIMEBASE_FREQ)
+
+static void stimer_arm(VirtStimer *t)
+{
+    uint64_t now = riscv_clint_get_mtime(t->clint);
+    uint64_t ticks;
+
+    if (t->deadline == UINT64_MAX || now >= t->deadline) {
+        timer_del(t->timer);
+        return;
+    }
+    ticks = MIN(t->deadline - now, (uint64_t)INT64_MAX / 4 /
+                                   NS_PER_MTIME_TICK);
+    timer_mod_ns(t->timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                           (int64_t)ticks * NS_PER_MTIME_TICK);
+}
+
+static void stimer_fire(void *opaque)
+{
+    stimer_arm(opaque);
+}
+
+static void stimer_set(void *opaque, uint64_t deadline)
+{
+    VirtStimer *t = opaque;
+
+    t->deadline = deadline;
+    stimer_arm(t);
 }
 
 static void invalidate_code(void *opaque, uint64_t addr, uint64_t len)
@@ -135,8 +177,14 @@ static bool create_devices(VirtMachineState *s, Error **errp)
     }
     s->clint = riscv_clint_new(s->num_harts, msip, mtip);
     s->plic = sifive_plic_new(s->num_harts, ctx);
+    s->stimers = g_new0(VirtStimer, s->num_harts);
     for (unsigned h = 0; h < s->num_harts; h++) {
+        VirtStimer *t = &s->stimers[h];
+
         riscv_cpu_set_time_source(s->harts[h], hart_time, s->clint);
+        t->clint = s->clint;
+        t->timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, stimer_fire, t);
+        riscv_cpu_set_stimer_hook(s->harts[h], stimer_set, t);
     }
     s->uart0 = serial_mm_new(ms->nserial ? ms->serial[0] : NULL,
                              sifive_plic_get_irq(s->plic, VIRT_UART0_IRQ),
@@ -371,6 +419,7 @@ static bool virt_init(MachineState *ms, Error **errp)
     }
     s->mmio = mmio_map_new();
     s->bus = riscv_bus_new(&virt_bus_ops, s);
+    riscv_bus_set_extensions(s->bus, ms->cpu_ext);
     /* QEMU_RISCV_JIT=0 interprets everything (for comparing the two) */
     if (g_strcmp0(g_getenv("QEMU_RISCV_JIT"), "0") != 0) {
         size_t size = ms->tb_size ? ms->tb_size : RISCV_JIT_DEFAULT_BUFFER;

@@ -62,6 +62,7 @@ typedef struct MachineState {
     char *dtb;
     char *dumpdtb;              /* -M ...,dumpdtb=FILE */
     uint64_t tb_size;           /* -accel tcg,tb-size=, bytes; 0: default */
+    uint32_t cpu_ext;           /* -cpu: the CPU's optional extensions */
 
     /* the option text behind each file, for error messages */
     char *firmware_opt;

@@ -22,6 +22,21 @@ RISCVBus *riscv_bus_new(const RISCVMemOps *mmio, void *opaque)
     return bus;
 }
 
+void riscv_bus_set_extensions(RISCVBus *bus, uint32_t ext)
+{
+    bus->ext = ext & ((1u << RISCV_EXT_COUNT) - 1);
+    /* decoding depends on the set */
+    riscv_icache_flush_all(bus);
+    for (unsigned i = 0; i < bus->nharts; i++) {
+        riscv_sstc_update(bus->harts[i]);
+    }
+}
+
+uint32_t riscv_bus_get_extensions(const RISCVBus *bus)
+{
+    return bus->ext;
+}
+
 void riscv_bus_free(RISCVBus *bus)
 {
     if (!bus) {

@@ -1,6 +1,7 @@
 /*
  * Internal state shared by the CPU modules (cpu.c run loop, decode.c,
- * csr.c, mmu.c, icache.c, trap.c, fpu.c, atomic.c).  Not for the machine:
+ * csr.c, mmu.c, icache.c, trap.c, fpu.c, atomic.c, bitmanip.c, cmo.c,
+ * isa.c).  Not for the machine:
  * it uses include/target/riscv/cpu.h.
  *
  * Rules the modules rely on:
@@ -48,6 +49,7 @@ enum {
     CSR_SSTATUS = 0x100, CSR_SIE = 0x104, CSR_STVEC = 0x105,
     CSR_SCOUNTEREN = 0x106, CSR_SENVCFG = 0x10a, CSR_SSCRATCH = 0x140,
     CSR_SEPC = 0x141, CSR_SCAUSE = 0x142, CSR_STVAL = 0x143, CSR_SIP = 0x144,
+    CSR_STIMECMP = 0x14d,
     CSR_SATP = 0x180,
     CSR_MVENDORID = 0xf11, CSR_MARCHID = 0xf12, CSR_MIMPID = 0xf13,
     CSR_MHARTID = 0xf14, CSR_MCONFIGPTR = 0xf15,
@@ -83,6 +85,15 @@ enum {
 #define MSTATUS_SXL  (3ull << 34)
 #define MSTATUS_SD   (1ull << 63)
 
+/* menvcfg/senvcfg (PBMTE and STCE exist in menvcfg only) */
+#define ENVCFG_FIOM  (1ull << 0)
+#define ENVCFG_CBIE  (3ull << 4)
+#define ENVCFG_CBIE_FLUSH (1ull << 4)   /* cbo.inval performs a flush */
+#define ENVCFG_CBCFE (1ull << 6)
+#define ENVCFG_CBZE  (1ull << 7)
+#define ENVCFG_PBMTE (1ull << 62)
+#define ENVCFG_STCE  (1ull << 63)
+
 #define SATP_MODE_SHIFT 60
 #define SATP_MODE_BARE 0
 #define SATP_MODE_SV39 8
@@ -105,13 +116,14 @@ enum {
     X(ADDW) X(SUBW) X(SLLW) X(SRLW) X(SRAW) \
     X(MUL) X(MULH) X(MULHSU) X(MULHU) X(DIV) X(DIVU) X(REM) X(REMU) \
     X(MULW) X(DIVW) X(DIVUW) X(REMW) X(REMUW) \
+    X(ZB) X(ZBI) \
     X(AUIPC) X(JAL) X(JALR) \
     X(BEQ) X(BNE) X(BLT) X(BGE) X(BLTU) X(BGEU) \
     X(LB) X(LH) X(LW) X(LD) X(LBU) X(LHU) X(LWU) \
     X(SB) X(SH) X(SW) X(SD) \
     X(FLW) X(FLD) X(FSW) X(FSD) X(FP) X(AMO) X(CSR) \
     X(FENCE) X(FENCE_I) X(ECALL) X(EBREAK) X(MRET) X(SRET) X(WFI) \
-    X(SFENCE_VMA) X(JIT)
+    X(SFENCE_VMA) X(SFENCE_INVAL) X(CBO) X(JIT)
 
 #define RISCV_OP_ENUM(name) OP_##name,
 enum { RISCV_OPS(RISCV_OP_ENUM) OP_COUNT };
@@ -176,6 +188,7 @@ struct RISCVBus {
     RISCVCPU *last_run;                 /* for the LR/SC rule */
     DecodedPage *free_pages;
     unsigned live_pages, max_pages;
+    uint32_t ext;                       /* RISCV_EXT() bits */
     RISCVJit *jit;                      /* NULL: interpret only */
     JitEnter *jit_enter;
 };
@@ -221,6 +234,8 @@ struct RISCVCPU {
     uint64_t mtvec, stvec, mscratch, sscratch, mepc, sepc;
     uint64_t mcause, scause, mtval, stval, satp;
     uint64_t mcounteren, scounteren, menvcfg, senvcfg, mcountinhibit;
+    uint64_t stimecmp;
+    bool sstc_on;               /* Sstc and menvcfg.STCE: STIP is time's */
     uint64_t pmpcfg[2], pmpaddr[16];
     uint32_t fflags, frm;
     uint64_t icount;            /* committed count of finished slices */
@@ -236,6 +251,8 @@ struct RISCVCPU {
     bool storm_hit;
     RISCVTimeFn *time_fn;
     void *time_opaque;
+    RISCVTimerFn *stimer_fn;
+    void *stimer_opaque;
 
     unsigned log_mask;
     RISCVLogFn *log_fn;
@@ -249,8 +266,8 @@ struct RISCVCPU {
     TLBSet tlb[4];              /* indexed by privilege (2 unused) */
 };
 
-/* decode.c */
-void riscv_decode(uint32_t insn, DecodedInsn *d);
+/* decode.c: EXT is the bus's RISCV_EXT() set */
+void riscv_decode(uint32_t insn, uint32_t ext, DecodedInsn *d);
 
 /*
  * jit.c: translation of hot blocks to host code (x86-64 hosts only).
@@ -323,6 +340,17 @@ void riscv_log(RISCVCPU *cpu, unsigned cat, const char *fmt, ...)
 /* csr.c */
 bool riscv_csr_exec(RISCVCPU *cpu, const DecodedInsn *d);
 uint64_t riscv_counter_now(const RISCVCPU *cpu);
+uint64_t riscv_time_now(const RISCVCPU *cpu);
+/*
+ * Sstc.  poll: STIP from time >= stimecmp, wherever interrupts are looked
+ * at while sstc_on.  update: after stimecmp, menvcfg or reset, which also
+ * tells the machine the new deadline.
+ */
+void riscv_sstc_poll(RISCVCPU *cpu);
+void riscv_sstc_update(RISCVCPU *cpu);
+
+/* cmo.c: Zicbom and Zicboz */
+bool riscv_cbo_exec(RISCVCPU *cpu, const DecodedInsn *d);
 
 /* fpu.c */
 bool riscv_fpu_exec(RISCVCPU *cpu, const DecodedInsn *d);
@@ -338,10 +366,11 @@ static inline void riscv_set_xreg(RISCVCPU *cpu, unsigned rd, uint64_t v)
 }
 
 /*
- * Decodes SLOT of page P from the page's bytes.  A 4-byte instruction in
+ * Decodes SLOT of page P from the page's bytes with extensions EXT.  A 4-byte instruction in
  * the last halfword crosses pages: the slot becomes OP_CROSSPAGE.
  */
-static inline void riscv_decode_slot(const DecodedPage *p, DecodedInsn *slot)
+static inline void riscv_decode_slot(const DecodedPage *p, uint32_t ext,
+                                     DecodedInsn *slot)
 {
     unsigned off = (slot - p->insn) * 2;
     const uint8_t *h = p->host + off;
@@ -354,7 +383,7 @@ static inline void riscv_decode_slot(const DecodedPage *p, DecodedInsn *slot)
         }
         insn = ldl_le_p(h);
     }
-    riscv_decode(insn, slot);
+    riscv_decode(insn, ext, slot);
     if (slot->len == 2) {
         slot->op += OP_COUNT;   /* the ILEN 2 copy of the handler */
     }

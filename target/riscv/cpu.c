@@ -20,7 +20,7 @@
 #include <string.h>
 #include <glib.h>
 
-#include "target/riscv/cpu-internal.h"
+#include "target/riscv/bitmanip.h"
 
 #define MISA_RV64 (2ull << 62)
 #define MISA_EXT(c) (1ull << ((c) - 'A'))
@@ -82,6 +82,7 @@ void riscv_cpu_reset(RISCVCPU *cpu, uint64_t reset_pc)
     cpu->mtval = cpu->stval = cpu->satp = 0;
     cpu->mcounteren = cpu->scounteren = cpu->menvcfg = cpu->senvcfg = 0;
     cpu->mcountinhibit = 0;
+    cpu->stimecmp = 0;
     memset(cpu->pmpcfg, 0, sizeof(cpu->pmpcfg));
     memset(cpu->pmpaddr, 0, sizeof(cpu->pmpaddr));
     cpu->fflags = cpu->frm = 0;
@@ -95,6 +96,7 @@ void riscv_cpu_reset(RISCVCPU *cpu, uint64_t reset_pc)
     memset(cpu->tlb, 0xff, sizeof(cpu->tlb));
     riscv_reset_fetch(cpu);
     riscv_update_data_mode(cpu);
+    riscv_sstc_update(cpu);         /* STCE is clear: no timer */
 }
 
 /* ---- the run loop ---- */
@@ -218,6 +220,9 @@ RISCVRunResult riscv_cpu_run(RISCVCPU *cpu, uint64_t budget)
     }
     cpu->storm_hit = false;
     if (cpu->wfi) {
+        if (cpu->sstc_on) {
+            riscv_sstc_poll(cpu);
+        }
         if (!riscv_pending_irqs(cpu) && !cpu->exit_request) {
             res.reason = RISCV_RUN_WFI;
             res.executed = 0;
@@ -282,13 +287,13 @@ translate:
 
 op_UNDECODED_4:
 op_UNDECODED_2:
-    riscv_decode_slot(fpage, (DecodedInsn *)d);
+    riscv_decode_slot(fpage, cpu->bus->ext, (DecodedInsn *)d);
     goto *labels[d->op];
 op_CROSSPAGE_4:
 op_CROSSPAGE_2: {
         uint32_t insn;
         CALL_OR_TRAP(riscv_fetch_crosspage(cpu, pc, &insn));
-        riscv_decode(insn, &cpu->tmp_insn);
+        riscv_decode(insn, cpu->bus->ext, &cpu->tmp_insn);
         d = &cpu->tmp_insn;
         dend = d;
         goto *labels[d->op];
@@ -368,6 +373,14 @@ void riscv_cpu_set_time_source(RISCVCPU *cpu, RISCVTimeFn *fn, void *opaque)
 {
     cpu->time_fn = fn;
     cpu->time_opaque = opaque;
+}
+
+void riscv_cpu_set_stimer_hook(RISCVCPU *cpu, RISCVTimerFn *fn,
+                               void *opaque)
+{
+    cpu->stimer_fn = fn;
+    cpu->stimer_opaque = opaque;
+    riscv_sstc_update(cpu);
 }
 
 void riscv_cpu_set_max_satp_mode(RISCVCPU *cpu, unsigned mode)

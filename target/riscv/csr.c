@@ -7,6 +7,12 @@
  * CSRs by trapping, so "reads as zero" would be a lie.  Counters: cycle and
  * instret both count executed instructions (one instruction per cycle);
  * time comes from the machine's callback.
+ *
+ * Extensions: the envcfg fields exist only for enabled extensions (CBIE,
+ * CBCFE: Zicbom; CBZE: Zicboz; PBMTE: Svpbmt; STCE: Sstc).  With Sstc and
+ * menvcfg.STCE, stimecmp drives STIP (time >= stimecmp), which then
+ * ignores writes to mip; S-mode reaches stimecmp only when menvcfg.STCE
+ * and mcounteren.TM both allow, as the Sstc spec says.
  */
 #include "target/riscv/cpu-internal.h"
 
@@ -27,6 +33,36 @@
 uint64_t riscv_counter_now(const RISCVCPU *cpu)
 {
     return cpu->icount + cpu->slice_count;
+}
+
+uint64_t riscv_time_now(const RISCVCPU *cpu)
+{
+    return cpu->time_fn ? cpu->time_fn(cpu->time_opaque) : 0;
+}
+
+void riscv_sstc_poll(RISCVCPU *cpu)
+{
+    if (riscv_time_now(cpu) >= cpu->stimecmp) {
+        cpu->mip |= RISCV_MIP_STIP;
+    } else {
+        cpu->mip &= ~RISCV_MIP_STIP;
+    }
+}
+
+void riscv_sstc_update(RISCVCPU *cpu)
+{
+    bool on = (cpu->bus->ext & RISCV_EXT(SSTC)) &&
+              (cpu->menvcfg & ENVCFG_STCE);
+
+    if (on) {
+        riscv_sstc_poll(cpu);
+    } else if (cpu->sstc_on) {
+        cpu->mip &= ~RISCV_MIP_STIP;    /* software's again, from clear */
+    }
+    cpu->sstc_on = on;
+    if (cpu->stimer_fn) {
+        cpu->stimer_fn(cpu->stimer_opaque, on ? cpu->stimecmp : UINT64_MAX);
+    }
 }
 
 static uint64_t read_cycle(const RISCVCPU *cpu)
@@ -107,13 +143,22 @@ static bool csr_allowed(const RISCVCPU *cpu, unsigned csr, bool write)
         (cpu->mstatus & MSTATUS_TVM)) {
         return false;
     }
+    if (csr == CSR_STIMECMP && cpu->priv < RISCV_PRIV_M &&
+        (!(cpu->menvcfg & ENVCFG_STCE) || !(cpu->mcounteren & 2))) {
+        return false;
+    }
     return true;
 }
 
 /* rmw: the value a read-modify-write starts from (mip: software SEIP). */
 static bool csr_read(RISCVCPU *cpu, unsigned csr, uint64_t *val, bool rmw)
 {
-    uint64_t mip = cpu->mip | (!rmw && cpu->seip_line ? RISCV_MIP_SEIP : 0);
+    uint64_t mip;
+
+    if (cpu->sstc_on && (csr == CSR_MIP || csr == CSR_SIP)) {
+        riscv_sstc_poll(cpu);
+    }
+    mip = cpu->mip | (!rmw && cpu->seip_line ? RISCV_MIP_SEIP : 0);
 
     switch (csr) {
     case CSR_FFLAGS: *val = cpu->fflags; return true;
@@ -121,8 +166,12 @@ static bool csr_read(RISCVCPU *cpu, unsigned csr, uint64_t *val, bool rmw)
     case CSR_FCSR: *val = cpu->fflags | (cpu->frm << 5); return true;
     case CSR_CYCLE: case CSR_MCYCLE: *val = read_cycle(cpu); return true;
     case CSR_INSTRET: case CSR_MINSTRET: *val = read_instret(cpu); return true;
-    case CSR_TIME:
-        *val = cpu->time_fn ? cpu->time_fn(cpu->time_opaque) : 0;
+    case CSR_TIME: *val = riscv_time_now(cpu); return true;
+    case CSR_STIMECMP:
+        if (!(cpu->bus->ext & RISCV_EXT(SSTC))) {
+            return false;
+        }
+        *val = cpu->stimecmp;
         return true;
     case CSR_SSTATUS: *val = read_mstatus(cpu) & SSTATUS_MASK; return true;
     case CSR_SIE: *val = cpu->mie & cpu->mideleg; return true;
@@ -214,6 +263,31 @@ static void write_satp(RISCVCPU *cpu, uint64_t val)
     riscv_tlb_flush(cpu);
 }
 
+/* The envcfg fields of the enabled extensions; CBIE 10 is reserved. */
+static uint64_t write_envcfg(const RISCVCPU *cpu, uint64_t old, uint64_t val,
+                             bool m)
+{
+    uint32_t ext = cpu->bus->ext;
+    uint64_t mask = ENVCFG_FIOM;
+
+    if (ext & RISCV_EXT(ZICBOM)) {
+        mask |= ENVCFG_CBIE | ENVCFG_CBCFE;
+    }
+    if (ext & RISCV_EXT(ZICBOZ)) {
+        mask |= ENVCFG_CBZE;
+    }
+    if (m && (ext & RISCV_EXT(SVPBMT))) {
+        mask |= ENVCFG_PBMTE;
+    }
+    if (m && (ext & RISCV_EXT(SSTC))) {
+        mask |= ENVCFG_STCE;
+    }
+    if ((val & ENVCFG_CBIE) == (2ull << 4)) {
+        val = (val & ~ENVCFG_CBIE) | (old & ENVCFG_CBIE);
+    }
+    return (old & ~mask) | (val & mask);
+}
+
 static bool csr_write(RISCVCPU *cpu, unsigned csr, uint64_t val)
 {
     switch (csr) {
@@ -238,7 +312,16 @@ static bool csr_write(RISCVCPU *cpu, unsigned csr, uint64_t val)
         return true;
     case CSR_STVEC: cpu->stvec = fix_tvec(val); return true;
     case CSR_SCOUNTEREN: cpu->scounteren = val & 0xffffffffu; return true;
-    case CSR_SENVCFG: cpu->senvcfg = val & 1; return true;
+    case CSR_SENVCFG:
+        cpu->senvcfg = write_envcfg(cpu, cpu->senvcfg, val, false);
+        return true;
+    case CSR_STIMECMP:
+        if (!(cpu->bus->ext & RISCV_EXT(SSTC))) {
+            return false;
+        }
+        cpu->stimecmp = val;
+        riscv_sstc_update(cpu);
+        return true;
     case CSR_SSCRATCH: cpu->sscratch = val; return true;
     case CSR_SEPC: cpu->sepc = val & ~1ull; return true;
     case CSR_SCAUSE: cpu->scause = val; return true;
@@ -256,7 +339,17 @@ static bool csr_write(RISCVCPU *cpu, unsigned csr, uint64_t val)
     case CSR_MIE: cpu->mie = val & MIE_MASK; return true;
     case CSR_MTVEC: cpu->mtvec = fix_tvec(val); return true;
     case CSR_MCOUNTEREN: cpu->mcounteren = val & 0xffffffffu; return true;
-    case CSR_MENVCFG: cpu->menvcfg = val & 1; return true;
+    case CSR_MENVCFG: {
+        uint64_t old = cpu->menvcfg;
+        cpu->menvcfg = write_envcfg(cpu, old, val, true);
+        if ((old ^ cpu->menvcfg) & ENVCFG_PBMTE) {
+            riscv_tlb_flush(cpu);   /* entries made under the other rule */
+        }
+        if ((old ^ cpu->menvcfg) & ENVCFG_STCE) {
+            riscv_sstc_update(cpu);
+        }
+        return true;
+    }
     case CSR_MCOUNTINHIBIT: {
         uint64_t old = cpu->mcountinhibit, now = riscv_counter_now(cpu);
         val &= 5;
@@ -277,9 +370,12 @@ static bool csr_write(RISCVCPU *cpu, unsigned csr, uint64_t val)
     case CSR_MEPC: cpu->mepc = val & ~1ull; return true;
     case CSR_MCAUSE: cpu->mcause = val; return true;
     case CSR_MTVAL: cpu->mtval = val; return true;
-    case CSR_MIP:
-        cpu->mip = (cpu->mip & ~S_IRQS) | (val & S_IRQS);
+    case CSR_MIP: {
+        /* under Sstc, STIP belongs to stimecmp */
+        uint64_t m = S_IRQS & ~(cpu->sstc_on ? RISCV_MIP_STIP : 0);
+        cpu->mip = (cpu->mip & ~m) | (val & m);
         return true;
+    }
     case CSR_PMPCFG0: write_pmpcfg(cpu, 0, val); return true;
     case CSR_PMPCFG2: write_pmpcfg(cpu, 1, val); return true;
     case CSR_MCYCLE:

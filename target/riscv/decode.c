@@ -6,9 +6,12 @@
  * Integer destinations x0 become the sink register so executors never test
  * rd.  FP arithmetic, AMOs and CSR accesses keep their raw fields and are
  * checked in full by their own modules; everything else that is not a valid
- * encoding becomes OP_ILLEGAL here.
+ * encoding becomes OP_ILLEGAL here.  Optional extensions decode only when
+ * the bus enables them (Zb* and Zicond in bitmanip.c); hints of Zicbop
+ * (ORI to x0) and Zihintpause (a FENCE) are base instructions already and
+ * need nothing.
  */
-#include "target/riscv/cpu-internal.h"
+#include "target/riscv/bitmanip.h"
 
 static inline uint32_t bits(uint32_t v, unsigned hi, unsigned lo)
 {
@@ -35,7 +38,7 @@ static void set(DecodedInsn *d, unsigned op, unsigned rd, unsigned rs1,
     d->imm = imm;
 }
 
-static void decode32(uint32_t i, DecodedInsn *d)
+static void decode32(uint32_t i, uint32_t ext, DecodedInsn *d)
 {
     unsigned rd = bits(i, 11, 7), rs1 = bits(i, 19, 15), rs2 = bits(i, 24, 20);
     unsigned f3 = bits(i, 14, 12), f7 = bits(i, 31, 25);
@@ -160,6 +163,16 @@ static void decode32(uint32_t i, DecodedInsn *d)
             set(d, OP_FENCE_I, 0, 0, 0, 0);
             return;
         }
+        /* cbo.inval (0), .clean (1), .flush (2), .zero (4) */
+        if (f3 == 2 && rd == 0) {
+            unsigned which = bits(i, 31, 20);
+            uint32_t need = which == 4 ? RISCV_EXT(ZICBOZ)
+                          : which <= 2 ? RISCV_EXT(ZICBOM) : 0;
+            if (ext & need) {
+                set(d, OP_CBO, 0, rs1, 0, which);
+                return;
+            }
+        }
         break;
     case 0x73:
         if (f3 == 0) {
@@ -173,6 +186,18 @@ static void decode32(uint32_t i, DecodedInsn *d)
             if (f7 == 0x09 && rd == 0) {
                 set(d, OP_SFENCE_VMA, 0, rs1, rs2, 0);
                 return;
+            }
+            if (ext & RISCV_EXT(SVINVAL)) {
+                /* sinval.vma: our sfence.vma flushes all, so the same */
+                if (f7 == 0x0b && rd == 0) {
+                    set(d, OP_SFENCE_VMA, 0, rs1, rs2, 0);
+                    return;
+                }
+                /* sfence.w.inval, sfence.inval.ir: ordering only */
+                if (i == 0x18000073 || i == 0x18100073) {
+                    set(d, OP_SFENCE_INVAL, 0, 0, 0, 0);
+                    return;
+                }
             }
             break;
         }
@@ -202,6 +227,9 @@ static void decode32(uint32_t i, DecodedInsn *d)
         break;
     case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53:
         set(d, OP_FP, rd, rs1, rs2, 0);
+        return;
+    }
+    if (ext && riscv_decode_zb(i, ext, d)) {
         return;
     }
     set(d, OP_ILLEGAL, 0, 0, 0, 0);
@@ -385,7 +413,7 @@ static void decode16(uint32_t i, DecodedInsn *d)
     set(d, OP_ILLEGAL, 0, 0, 0, 0);
 }
 
-void riscv_decode(uint32_t insn, DecodedInsn *d)
+void riscv_decode(uint32_t insn, uint32_t ext, DecodedInsn *d)
 {
     if ((insn & 3) != 3) {
         insn &= 0xffff;
@@ -401,6 +429,6 @@ void riscv_decode(uint32_t insn, DecodedInsn *d)
             d->rs3 = d->rm = 0;
             return;
         }
-        decode32(insn, d);
+        decode32(insn, ext, d);
     }
 }

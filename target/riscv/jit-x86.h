@@ -18,11 +18,11 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
 /* ALU operations: the /digit of opcode 0x81 and (digit << 3) | 3 for r, r/m */
 enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6,
        ALU_CMP = 7 };
-/* shift operations: the /digit of 0xC1 and 0xD3 */
-enum { SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
+/* shift and rotate operations: the /digit of 0xC1 and 0xD3 */
+enum { SH_ROL = 0, SH_ROR = 1, SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 /* condition codes (low nibble of Jcc / SETcc) */
 enum { CC_B = 0x2, CC_AE = 0x3, CC_E = 0x4, CC_NE = 0x5, CC_A = 0x7,
-       CC_L = 0xc, CC_GE = 0xd };
+       CC_L = 0xc, CC_GE = 0xd, CC_G = 0xf };
 
 /* where the next instruction goes; callers reserve the room beforehand */
 typedef struct X86Buf {
@@ -259,7 +259,7 @@ static inline void x86_jmp_mem(X86Buf *e, unsigned base, int32_t disp)
 
 /* the 0xF7 group on a register or [base + disp]: NOT 2, NEG 3, MUL 4
  * (rdx:rax = rax * src), IMUL 5, DIV 6, IDIV 7 (rdx:rax / src) */
-enum { F7_NEG = 3, F7_MUL = 4, F7_IMUL = 5, F7_DIV = 6, F7_IDIV = 7 };
+enum { F7_NOT = 2, F7_NEG = 3, F7_MUL = 4, F7_IMUL = 5, F7_DIV = 6, F7_IDIV = 7 };
 
 static inline void x86_f7_reg(X86Buf *e, bool w, unsigned op, unsigned reg)
 {
@@ -281,6 +281,53 @@ static inline void x86_sign_extend_ax(X86Buf *e, bool w)
         x86_b(e, 0x48);
     }
     x86_b(e, 0x99);
+}
+
+/* cmovcc reg, reg2 */
+static inline void x86_cmov(X86Buf *e, unsigned cc, unsigned reg,
+                            unsigned reg2)
+{
+    x86_op_rr(e, true, 0x0f40 | cc, reg, reg2);
+}
+
+/* bswap reg (64-bit) */
+static inline void x86_bswap(X86Buf *e, unsigned reg)
+{
+    x86_rex(e, true, 0, 0, reg);
+    x86_b(e, 0x0f);
+    x86_b(e, 0xc8 | (reg & 7));
+}
+
+/* bsf (forward) or bsr reg, [base + disp]: ZF set when the source is 0 */
+static inline void x86_bitscan(X86Buf *e, bool w, bool reverse, unsigned reg,
+                               unsigned base, int32_t disp)
+{
+    x86_op_mem(e, w, reverse ? 0x0fbd : 0x0fbc, reg, base, disp);
+}
+
+/* popcnt reg, [base + disp] (the host must have POPCNT) */
+static inline void x86_popcnt(X86Buf *e, bool w, unsigned reg, unsigned base,
+                              int32_t disp)
+{
+    x86_b(e, 0xf3);                 /* the mandatory prefix goes before REX */
+    x86_op_mem(e, w, 0x0fb8, reg, base, disp);
+}
+
+/*
+ * rax = the bytes of [base + disp] that are zero as 0x00, the others as
+ * 0xff (RISC-V orc.b), with SSE2: movq xmm0, m64; pxor xmm1, xmm1;
+ * pcmpeqb xmm0, xmm1; movq rax, xmm0; not rax.  xmm0 and xmm1 are
+ * caller-saved, so translated code may use them.
+ */
+static inline void x86_orc_b(X86Buf *e, unsigned base, int32_t disp)
+{
+    x86_b(e, 0xf3);
+    x86_op_mem(e, false, 0x0f7e, 0, base, disp);
+    x86_b(e, 0x66); x86_b(e, 0x0f); x86_b(e, 0xef); x86_b(e, 0xc9);
+    x86_b(e, 0x66); x86_b(e, 0x0f); x86_b(e, 0x74); x86_b(e, 0xc1);
+    x86_b(e, 0x66); x86_b(e, 0x48); x86_b(e, 0x0f); x86_b(e, 0x7e);
+    x86_b(e, 0xc0);
+    x86_f7_reg(e, true, 2, RAX);    /* not */
 }
 
 /* test reg, reg */

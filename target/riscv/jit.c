@@ -27,7 +27,7 @@
 #include <sys/mman.h>
 #include <glib.h>
 
-#include "target/riscv/cpu-internal.h"
+#include "target/riscv/bitmanip.h"
 #include "target/riscv/jit-x86.h"
 
 #define JIT_MAX_INSNS 64
@@ -398,6 +398,140 @@ static void emit_shift(X86Buf *e, const DecodedInsn *d, unsigned sh,
     emit_set_rd(e, d, w32);
 }
 
+/* clz, ctz and their W forms with bsr/bsf, whose result for 0 is not
+ * defined: ZF picks the width instead */
+static void emit_count_zeros(X86Buf *e, const DecodedInsn *d, unsigned zb)
+{
+    bool w = zb == ZB_CLZ || zb == ZB_CTZ, clz = zb == ZB_CLZ ||
+                                                 zb == ZB_CLZW;
+    unsigned bits = w ? 64 : 32;
+
+    /* clz = index of the top bit ^ (bits - 1); for 0, (2 bits - 1) ^ ... */
+    x86_mov_imm(e, RCX, clz ? 2 * bits - 1 : bits);
+    x86_bitscan(e, w, clz, RAX, RDI, XREG(d->rs1));
+    x86_cmov(e, CC_E, RAX, RCX);
+    if (clz) {
+        x86_alu_imm(e, w, ALU_XOR, RAX, bits - 1);
+    }
+    emit_set_rd(e, d, false);
+}
+
+/*
+ * Zba, Zbb, Zbs and Zicond operations that map onto a few x86 ones
+ * (riscv_zb() is the reference); false for clmul (a loop) and, on hosts
+ * without POPCNT, cpop, which the interpreter does.  b is x[rs2] for
+ * OP_ZB, the immediate for OP_ZBI.
+ */
+static bool emit_zb(X86Buf *e, const DecodedInsn *d, bool imm)
+{
+    static const uint8_t shadd[] = {
+        [ZB_SH1ADD] = 1, [ZB_SH2ADD] = 2, [ZB_SH3ADD] = 3, [ZB_ADD_UW] = 0,
+        [ZB_SH1ADD_UW] = 1, [ZB_SH2ADD_UW] = 2, [ZB_SH3ADD_UW] = 3,
+    };
+    unsigned zb = d->rm;
+
+    switch (zb) {
+    case ZB_CLMUL: case ZB_CLMULH: case ZB_CLMULR:
+        return false;
+    case ZB_CPOP: case ZB_CPOPW:
+        if (!__builtin_cpu_supports("popcnt")) {
+            return false;
+        }
+        x86_popcnt(e, zb == ZB_CPOP, RAX, RDI, XREG(d->rs1));
+        emit_set_rd(e, d, false);
+        return true;
+    case ZB_CLZ: case ZB_CTZ: case ZB_CLZW: case ZB_CTZW:
+        emit_count_zeros(e, d, zb);
+        return true;
+    case ZB_ORC_B:
+        x86_orc_b(e, RDI, XREG(d->rs1));
+        emit_set_rd(e, d, false);
+        return true;
+    }
+    /* rcx = b */
+    if (imm) {
+        x86_mov_imm(e, RCX, d->imm);
+    } else {
+        x86_load_q(e, RCX, RDI, XREG(d->rs2));
+    }
+    switch (zb) {
+    case ZB_SH1ADD: case ZB_SH2ADD: case ZB_SH3ADD:
+    case ZB_ADD_UW: case ZB_SH1ADD_UW: case ZB_SH2ADD_UW: case ZB_SH3ADD_UW:
+    case ZB_SLLI_UW:
+        /* a 32-bit load zero-extends the .uw operand */
+        x86_op_mem(e, zb < ZB_ADD_UW, 0x8b, RAX, RDI, XREG(d->rs1));
+        if (zb == ZB_SLLI_UW) {
+            x86_shift(e, true, SH_SHL, RAX, -1);
+            break;
+        }
+        if (shadd[zb]) {
+            x86_shift(e, true, SH_SHL, RAX, shadd[zb]);
+        }
+        x86_alu_rr(e, true, ALU_ADD, RAX, RCX);
+        break;
+    case ZB_ANDN: case ZB_ORN:
+        x86_f7_reg(e, true, F7_NOT, RCX);
+        x86_load_q(e, RAX, RDI, XREG(d->rs1));
+        x86_alu_rr(e, true, zb == ZB_ANDN ? ALU_AND : ALU_OR, RAX, RCX);
+        break;
+    case ZB_XNOR:
+        x86_load_q(e, RAX, RDI, XREG(d->rs1));
+        x86_alu_rr(e, true, ALU_XOR, RAX, RCX);
+        x86_f7_reg(e, true, F7_NOT, RAX);
+        break;
+    case ZB_MAX: case ZB_MAXU: case ZB_MIN: case ZB_MINU: {
+        /* take b when a is on the wrong side of it */
+        static const uint8_t cc[] = {
+            [ZB_MAX - ZB_MAX] = CC_L, [ZB_MAXU - ZB_MAX] = CC_B,
+            [ZB_MIN - ZB_MAX] = CC_G, [ZB_MINU - ZB_MAX] = CC_A,
+        };
+        x86_load_q(e, RAX, RDI, XREG(d->rs1));
+        x86_alu_rr(e, true, ALU_CMP, RAX, RCX);
+        x86_cmov(e, cc[zb - ZB_MAX], RAX, RCX);
+        break;
+    }
+    case ZB_ROL: case ZB_ROR: case ZB_ROLW: case ZB_RORW:
+        /* x86 masks the count to 63 (31 for 32 bits) as RISC-V does */
+        x86_load_q(e, RAX, RDI, XREG(d->rs1));
+        x86_shift(e, zb == ZB_ROL || zb == ZB_ROR,
+                  zb == ZB_ROL || zb == ZB_ROLW ? SH_ROL : SH_ROR, RAX, -1);
+        if (zb == ZB_ROLW || zb == ZB_RORW) {
+            x86_sext32(e, RAX);
+        }
+        break;
+    case ZB_SEXT_B: case ZB_SEXT_H: case ZB_ZEXT_H:
+        x86_op_mem(e, zb != ZB_ZEXT_H,
+                   zb == ZB_SEXT_B ? 0x0fbe : zb == ZB_SEXT_H ? 0x0fbf
+                                                              : 0x0fb7,
+                   RAX, RDI, XREG(d->rs1));
+        break;
+    case ZB_REV8:
+        x86_load_q(e, RAX, RDI, XREG(d->rs1));
+        x86_bswap(e, RAX);
+        break;
+    case ZB_BSET: case ZB_BCLR: case ZB_BINV:
+        /* bts/btr/btc rax, rcx: the bit index is taken modulo 64 */
+        x86_load_q(e, RAX, RDI, XREG(d->rs1));
+        x86_op_rr(e, true, zb == ZB_BSET ? 0x0fab : zb == ZB_BCLR ? 0x0fb3
+                                                                  : 0x0fbb,
+                  RCX, RAX);
+        break;
+    case ZB_BEXT:
+        x86_load_q(e, RAX, RDI, XREG(d->rs1));
+        x86_op_rr(e, true, 0x0fa3, RCX, RAX);      /* bt: CF = the bit */
+        x86_setcc_zx(e, CC_B, RAX);
+        break;
+    case ZB_CZERO_EQZ: case ZB_CZERO_NEZ:
+        x86_load_q(e, RAX, RDI, XREG(d->rs1));
+        x86_test(e, true, RCX);
+        x86_mov_imm(e, RCX, 0);                   /* mov keeps the flags */
+        x86_cmov(e, zb == ZB_CZERO_EQZ ? CC_E : CC_NE, RAX, RCX);
+        break;
+    }
+    emit_set_rd(e, d, false);
+    return true;
+}
+
 static void emit_mul(X86Buf *e, const DecodedInsn *d, bool w32)
 {
     x86_load_q(e, RAX, RDI, XREG(d->rs1));
@@ -564,6 +698,11 @@ static EmitResult emit_insn(Block *b, const DecodedInsn *d, uint32_t off,
     case OP_DIVUW: emit_div(e, d, false, false, true); break;
     case OP_REMW: emit_div(e, d, true, true, true); break;
     case OP_REMUW: emit_div(e, d, false, true, true); break;
+    case OP_ZB: case OP_ZBI:
+        if (!emit_zb(e, d, op == OP_ZBI)) {
+            return NOT_HANDLED;
+        }
+        break;
     case OP_AUIPC:
         emit_pc_plus(e, RAX, off, d->imm);
         emit_set_rd(e, d, false);
@@ -623,7 +762,7 @@ bool riscv_jit_translate(RISCVBus *bus, DecodedPage *page,
         EmitResult r;
 
         if (d->op == OP_UNDECODED) {
-            riscv_decode_slot(page, d);
+            riscv_decode_slot(page, bus->ext, d);
         }
         /* the entry of another block keeps its own instruction in orig */
         insn = d->op == OP_JIT ? &d->jit->orig : d;

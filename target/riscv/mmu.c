@@ -1,6 +1,14 @@
 /*
  * Address translation (Sv39/Sv48 with hardware A/D updates, SUM, MXR,
- * MPRV) and the software TLB behind the run loop's fast paths.
+ * MPRV, Svpbmt, Svnapot) and the software TLB behind the run loop's fast
+ * paths.
+ *
+ * PTE bits 63:54: N (Svnapot), PBMT (Svpbmt) and reserved bits.  Any of
+ * them set without its extension (PBMT: also without menvcfg.PBMTE), PBMT
+ * 3, N or PBMT in a non-leaf PTE, and a NAPOT leaf other than a 64 KiB one
+ * at level 0 are page faults.  Memory types change nothing here: all
+ * memory is coherent and ordered.  A NAPOT page is cached as 4 KiB pieces
+ * like superpages are.
  *
  * TLB rules: one TLBSet per privilege mode (data accesses use the mode MPRV
  * selects, fetches the current one), so privilege changes need no flush.
@@ -22,6 +30,32 @@
 #define PTE_A (1ull << 6)
 #define PTE_D (1ull << 7)
 #define PTE_PPN(pte) (((pte) >> 10) & ((1ull << 44) - 1))
+#define PTE_PBMT (3ull << 61)
+#define PTE_N (1ull << 63)
+#define PTE_RESERVED (((1ull << 7) - 1) << 54)
+#define NAPOT_64K_PPN 0x8       /* ppn[3:0] of a 64 KiB NAPOT leaf */
+
+/* Bits 63:54 of PTE acceptable under the extensions and PBMTE. */
+static bool pte_high_ok(const RISCVCPU *cpu, uint64_t pte, bool leaf)
+{
+    uint32_t ext = cpu->bus->ext;
+
+    if (pte & PTE_RESERVED) {
+        return false;
+    }
+    if (pte & PTE_PBMT) {
+        if (!leaf || (pte & PTE_PBMT) == PTE_PBMT ||
+            !(ext & RISCV_EXT(SVPBMT)) || !(cpu->menvcfg & ENVCFG_PBMTE)) {
+            return false;
+        }
+    }
+    if (pte & PTE_N) {
+        if (!leaf || !(ext & RISCV_EXT(SVNAPOT))) {
+            return false;
+        }
+    }
+    return true;
+}
 
 static const int page_fault[3] = {
     RISCV_EXC_LOAD_PAGE_FAULT, RISCV_EXC_STORE_PAGE_FAULT,
@@ -63,9 +97,8 @@ int riscv_translate(RISCVCPU *cpu, uint64_t va, int acc, unsigned mode,
         if (!riscv_phys_read(cpu->bus, pte_addr, 8, &pte)) {
             return access_fault[acc];
         }
-        /* bits 63:54 hold Svpbmt/Svnapot, which are not implemented */
         if (!(pte & PTE_V) || ((pte & (PTE_R | PTE_W)) == PTE_W) ||
-            (pte >> 54)) {
+            !pte_high_ok(cpu, pte, pte & (PTE_R | PTE_X))) {
             return page_fault[acc];
         }
         if (pte & (PTE_R | PTE_X)) {
@@ -106,6 +139,12 @@ int riscv_translate(RISCVCPU *cpu, uint64_t va, int acc, unsigned mode,
     mask = (1ull << (PAGE_BITS + 9 * i)) - 1;
     if (i > 0 && ((PTE_PPN(pte) << PAGE_BITS) & mask)) {
         return page_fault[acc]; /* misaligned superpage */
+    }
+    if (pte & PTE_N) {
+        if (i > 0 || (PTE_PPN(pte) & 0xf) != NAPOT_64K_PPN) {
+            return page_fault[acc];
+        }
+        mask = (1ull << (PAGE_BITS + 4)) - 1;  /* va[15:12] pick the page */
     }
     if (!(pte & PTE_A) || (acc == ACC_WRITE && !(pte & PTE_D))) {
         pte |= PTE_A | (acc == ACC_WRITE ? PTE_D : 0);

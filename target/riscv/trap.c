@@ -123,8 +123,12 @@ bool riscv_check_interrupts(RISCVCPU *cpu)
 {
     /* highest first: MEI, MSI, MTI, SEI, SSI, STI */
     static const uint8_t order[6] = { 11, 3, 7, 9, 1, 5 };
-    uint64_t pending = riscv_pending_irqs(cpu);
-    uint64_t m_irqs, s_irqs, enabled = 0;
+    uint64_t pending, m_irqs, s_irqs, enabled = 0;
+
+    if (cpu->sstc_on) {
+        riscv_sstc_poll(cpu);
+    }
+    pending = riscv_pending_irqs(cpu);
 
     if (likely(!pending)) {
         return false;

@@ -320,3 +320,42 @@ def test_hotplug_twenty_cycles(sandbox, emulator, helper, linux_guest):
         assert qb.expect("hotplug", "done").int("cycles") == cycles
         assert qb.done().int("errors") == 0
         assert qb.wait_exit() == 0
+
+
+def isa_extensions(qb):
+    """The multi-letter extensions of /proc/cpuinfo's isa line."""
+    line = qb.expect("show", "/proc/cpuinfo:", "isa", timeout=120)
+    isa = line.words[-1]
+    assert isa.startswith("rv64imafdc"), line.line
+    return isa, set(isa.split("_")[1:])
+
+
+# What Linux 6.1 knows and reports of the extensions we offer (zicbom
+# only with riscv,cbom-block-size; QEMU 7.2 has no Zicbom)
+LINUX_61_REPORTS = {"sstc", "svinval", "svpbmt", "zihintpause"}
+
+
+def test_cpu_extensions_as_qemu(sandbox, system_emulator, linux_guest):
+    """With the same -cpu properties, the kernel reports the same
+    extensions on ours as on QEMU 7.2 (it learns them from riscv,isa):
+    Sstc, Svinval, Svpbmt and Zihintpause of all 6.1 knows."""
+    qb = boot(sandbox, system_emulator, linux_guest,
+              "qb.show=/proc/cpuinfo qb.poweroff=1",
+              ["-cpu", "rv64,svpbmt=on,svinval=on"])
+    isa, exts = isa_extensions(qb)
+    print(f"\n{system_emulator}: isa {isa}")
+    assert exts == LINUX_61_REPORTS, isa
+    qb.done()
+    assert qb.wait_exit(timeout=60) == 0
+
+
+def test_cpu_max_boots(sandbox, emulator, linux_guest):
+    """-cpu max (every extension: Sstc timer, Svpbmt, Svnapot...) boots
+    to init, which reads the extensions and powers off."""
+    qb = boot(sandbox, emulator, linux_guest,
+              "qb.show=/proc/cpuinfo qb.poweroff=1", ["-cpu", "max"])
+    qb.ready()
+    isa, exts = isa_extensions(qb)
+    assert exts == LINUX_61_REPORTS | {"zicbom"}, isa
+    qb.done()
+    assert qb.wait_exit(timeout=60) == 0

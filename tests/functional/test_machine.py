@@ -458,7 +458,33 @@ BAD_INPUT = [
     (["-accel", "tcg,split-wx=on"], "split-wx=on is not supported"),
     (["-M", "none,accel=kvm"], "invalid accelerator kvm"),
     (["-M", "none,accel=kvm:hvf"], "no accelerator found"),
+    (["-cpu", "sifive-u54"], "unable to find CPU model 'sifive-u54'"),
+    # QEMU 7.2's messages for CPU properties
+    (["-cpu", "rv64,foo=on"], "can't apply global rv64-riscv-cpu.foo=on: "
+                              "Property 'rv64-riscv-cpu.foo' not found"),
+    (["-cpu", "rv64,zba=maybe"], "Parameter 'zba' expects 'on' or 'off'"),
 ]
+
+
+def test_cpu_help_and_properties(qemu, tmp_path):
+    """-cpu help lists the models, -cpu MODEL,help the extension
+    properties with the model's defaults, and the properties change
+    riscv,isa in the device tree."""
+    def run(*args):
+        r = subprocess.run([qemu, *args], capture_output=True, text=True,
+                           timeout=30)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    assert run("-cpu", "help").split() == ["max", "rv64"]
+    props = run("-cpu", "rv64,help")
+    assert "  zba=<bool>             -  (default: true)" in props
+    assert "  svpbmt=<bool>          -  (default: false)" in props
+    assert "(default: false)" not in run("-cpu", "max,help")
+    dtb = tmp_path / "virt.dtb"
+    run("-M", f"virt,dumpdtb={dtb}", "-cpu", "rv64,zbb=off,Svpbmt=on")
+    assert (b"rv64imafdc_zicsr_zifencei_zihintpause_zba_zbc_zbs_sstc_svpbmt"
+            b"\0") in dtb.read_bytes()
 
 
 def test_accel_list_and_no_user_config(qemu):

@@ -73,6 +73,7 @@ typedef struct VirtMachineState {
     uint8_t *rom;
     RomSet *roms;
     RISCVClint *clint;
+    struct VirtStimer *stimers;     /* per hart: Sstc wake-ups (virt.c) */
     SiFivePLIC *plic;
     SerialState *uart0;
     GoldfishRTC *rtc;

@@ -1,5 +1,6 @@
 /*
- * RISC-V 64 CPU interpreter (RV64IMAFDC, Zicsr, Zifencei; M/S/U; Sv39/Sv48).
+ * RISC-V 64 CPU interpreter (RV64IMAFDC, Zicsr, Zifencei; M/S/U; Sv39/Sv48)
+ * with the optional extensions of RISCVExtension, chosen per bus.
  *
  * The machine builds one RISCVBus (the physical address space shared by all
  * harts), adds its host-backed regions (RAM, the reset ROM) and gives one
@@ -96,8 +97,49 @@ typedef struct RISCVRunResult {
 typedef void RISCVLogFn(void *opaque, const char *msg);
 typedef uint64_t RISCVTimeFn(void *opaque);
 
+/*
+ * Optional extensions (target/riscv/isa.c has their names).  All harts of
+ * a bus implement the same set, because decoded code is shared.
+ */
+typedef enum RISCVExtension {
+    RISCV_EXT_ZICBOM,       /* cbo.clean/flush/inval */
+    RISCV_EXT_ZICBOP,       /* prefetch hints */
+    RISCV_EXT_ZICBOZ,       /* cbo.zero */
+    RISCV_EXT_ZICOND,       /* czero.eqz/nez */
+    RISCV_EXT_ZIHINTPAUSE,  /* pause */
+    RISCV_EXT_ZBA,
+    RISCV_EXT_ZBB,
+    RISCV_EXT_ZBC,
+    RISCV_EXT_ZBS,
+    RISCV_EXT_SSTC,         /* stimecmp */
+    RISCV_EXT_SVINVAL,
+    RISCV_EXT_SVNAPOT,
+    RISCV_EXT_SVPBMT,
+    RISCV_EXT_COUNT
+} RISCVExtension;
+#define RISCV_EXT(e) (1u << RISCV_EXT_##e)
+/* Cache-block size of Zicbom/Zicbop/Zicboz, bytes */
+#define RISCV_CBO_BLOCK_SIZE 64
+
+/* The property name QEMU uses for E ("zba"), NULL if out of range. */
+const char *riscv_ext_name(unsigned e);
+/* The extension called NAME (any case, "Zihintpause" as QEMU 7.2), or -1. */
+int riscv_ext_lookup(const char *name);
+/*
+ * Extensions of a -cpu model: "rv64" (those of ours QEMU 7.2's rv64
+ * enables by default: Zihintpause, Zba, Zbb, Zbc, Zbs, Sstc) or "max"
+ * (all); false for other names.
+ */
+bool riscv_model_extensions(const char *model, uint32_t *ext);
+/* The riscv,isa string QEMU 7.2 generates for EXT, to g_free(). */
+char *riscv_isa_string(uint32_t ext);
+
 /* ---- bus ---- */
+/* A new bus implements no optional extension. */
 RISCVBus *riscv_bus_new(const RISCVMemOps *mmio, void *opaque);
+/* Choose the extensions (RISCV_EXT() bits); drops all decoded code. */
+void riscv_bus_set_extensions(RISCVBus *bus, uint32_t ext);
+uint32_t riscv_bus_get_extensions(const RISCVBus *bus);
 void riscv_bus_free(RISCVBus *bus);
 /*
  * Host-backed region: loads, stores and fetches go straight to `host`.
@@ -150,6 +192,15 @@ bool riscv_cpu_is_waiting(const RISCVCPU *cpu);
 void riscv_cpu_set_time_source(RISCVCPU *cpu, RISCVTimeFn *fn, void *opaque);
 /* Largest satp mode accepted: 8 (Sv39) or 9 (Sv48, the default). */
 void riscv_cpu_set_max_satp_mode(RISCVCPU *cpu, unsigned mode);
+/*
+ * Sstc: STIP follows time >= stimecmp, which the hart checks at slice
+ * starts and before sleeping.  FN is told the time at which this hart's
+ * supervisor timer fires (UINT64_MAX: never) whenever that changes, so the
+ * machine can wake a hart sleeping in WFI then.
+ */
+typedef void RISCVTimerFn(void *opaque, uint64_t deadline);
+void riscv_cpu_set_stimer_hook(RISCVCPU *cpu, RISCVTimerFn *fn,
+                               void *opaque);
 
 /* ---- state access for the machine, debuggers and tests ---- */
 uint32_t riscv_cpu_get_hartid(const RISCVCPU *cpu);

@@ -77,6 +77,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size > MAX_CODE) {
         size = MAX_CODE;
     }
+    /* every extension, so Zb* and Zicond words decode (and translate) */
+    riscv_bus_set_extensions(jit->bus, ~0u);
+    riscv_bus_set_extensions(interp->bus, ~0u);
     riscv_bus_set_jit(jit->bus, RISCV_JIT_MIN_BUFFER);
     riscv_bus_set_jit(interp->bus, 0);
     /* traps are the normal case here: do not log each one */

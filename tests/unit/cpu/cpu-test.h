@@ -180,6 +180,78 @@ static inline uint32_t e_csrrsi(unsigned rd, unsigned csr, unsigned uimm)
 static inline uint32_t e_csrrci(unsigned rd, unsigned csr, unsigned uimm)
 { return enc_i(csr, uimm, 7, rd, 0x73); }
 
+/*
+ * Zba, Zbb, Zbc, Zbs, Zicond with all register fields zero: OR in rd << 7,
+ * rs1 << 15 and (two-operand forms) rs2 << 20 or (shifts) shamt << 20.
+ * ZB_TWO lists the two-operand forms, ZB_ONE the one-operand ones and
+ * ZB_SHIFT the shifts by immediate with their largest shamt.
+ */
+#define ZB_R(f7, f3, opc) ((f7) << 25 | (f3) << 12 | (opc))
+#define ZB_U(f7, fn, f3, opc) ((f7) << 25 | (fn) << 20 | (f3) << 12 | (opc))
+#define ZB_SH1ADD ZB_R(0x10, 2, 0x33)
+#define ZB_SH2ADD ZB_R(0x10, 4, 0x33)
+#define ZB_SH3ADD ZB_R(0x10, 6, 0x33)
+#define ZB_ADD_UW ZB_R(0x04, 0, 0x3b)
+#define ZB_SH1ADD_UW ZB_R(0x10, 2, 0x3b)
+#define ZB_SH2ADD_UW ZB_R(0x10, 4, 0x3b)
+#define ZB_SH3ADD_UW ZB_R(0x10, 6, 0x3b)
+#define ZB_ANDN ZB_R(0x20, 7, 0x33)
+#define ZB_ORN ZB_R(0x20, 6, 0x33)
+#define ZB_XNOR ZB_R(0x20, 4, 0x33)
+#define ZB_MAX ZB_R(0x05, 6, 0x33)
+#define ZB_MAXU ZB_R(0x05, 7, 0x33)
+#define ZB_MIN ZB_R(0x05, 4, 0x33)
+#define ZB_MINU ZB_R(0x05, 5, 0x33)
+#define ZB_ROL ZB_R(0x30, 1, 0x33)
+#define ZB_ROR ZB_R(0x30, 5, 0x33)
+#define ZB_ROLW ZB_R(0x30, 1, 0x3b)
+#define ZB_RORW ZB_R(0x30, 5, 0x3b)
+#define ZB_CLMUL ZB_R(0x05, 1, 0x33)
+#define ZB_CLMULH ZB_R(0x05, 3, 0x33)
+#define ZB_CLMULR ZB_R(0x05, 2, 0x33)
+#define ZB_BCLR ZB_R(0x24, 1, 0x33)
+#define ZB_BEXT ZB_R(0x24, 5, 0x33)
+#define ZB_BINV ZB_R(0x34, 1, 0x33)
+#define ZB_BSET ZB_R(0x14, 1, 0x33)
+#define ZB_CZERO_EQZ ZB_R(0x07, 5, 0x33)
+#define ZB_CZERO_NEZ ZB_R(0x07, 7, 0x33)
+#define ZB_CLZ ZB_U(0x30, 0, 1, 0x13)
+#define ZB_CTZ ZB_U(0x30, 1, 1, 0x13)
+#define ZB_CPOP ZB_U(0x30, 2, 1, 0x13)
+#define ZB_CLZW ZB_U(0x30, 0, 1, 0x1b)
+#define ZB_CTZW ZB_U(0x30, 1, 1, 0x1b)
+#define ZB_CPOPW ZB_U(0x30, 2, 1, 0x1b)
+#define ZB_SEXT_B ZB_U(0x30, 4, 1, 0x13)
+#define ZB_SEXT_H ZB_U(0x30, 5, 1, 0x13)
+#define ZB_ZEXT_H ZB_U(0x04, 0, 4, 0x3b)
+#define ZB_ORC_B ZB_U(0x14, 7, 5, 0x13)
+#define ZB_REV8 ZB_U(0x35, 0x18, 5, 0x13)
+#define ZB_RORI ZB_U(0x30, 0, 5, 0x13)
+#define ZB_RORIW ZB_U(0x30, 0, 5, 0x1b)
+#define ZB_SLLI_UW ZB_U(0x04, 0, 1, 0x1b)
+#define ZB_BCLRI ZB_U(0x24, 0, 1, 0x13)
+#define ZB_BEXTI ZB_U(0x24, 0, 5, 0x13)
+#define ZB_BINVI ZB_U(0x34, 0, 1, 0x13)
+#define ZB_BSETI ZB_U(0x14, 0, 1, 0x13)
+#define ZB_TWO ZB_SH1ADD, ZB_SH2ADD, ZB_SH3ADD, ZB_ADD_UW, ZB_SH1ADD_UW, \
+    ZB_SH2ADD_UW, ZB_SH3ADD_UW, ZB_ANDN, ZB_ORN, ZB_XNOR, ZB_MAX, ZB_MAXU, \
+    ZB_MIN, ZB_MINU, ZB_ROL, ZB_ROR, ZB_ROLW, ZB_RORW, ZB_CLMUL, \
+    ZB_CLMULH, ZB_CLMULR, ZB_BCLR, ZB_BEXT, ZB_BINV, ZB_BSET, \
+    ZB_CZERO_EQZ, ZB_CZERO_NEZ
+#define ZB_ONE ZB_CLZ, ZB_CTZ, ZB_CPOP, ZB_CLZW, ZB_CTZW, ZB_CPOPW, \
+    ZB_SEXT_B, ZB_SEXT_H, ZB_ZEXT_H, ZB_ORC_B, ZB_REV8
+#define ZB_SHIFT ZB_RORI, ZB_RORIW, ZB_SLLI_UW, ZB_BCLRI, ZB_BEXTI, \
+    ZB_BINVI, ZB_BSETI
+
+/* Zicbom/Zicboz: cbo.inval 0, clean 1, flush 2, zero 4 */
+static inline uint32_t e_cbo(unsigned which, unsigned rs1)
+{ return enc_i(which, rs1, 2, 0, 0x0f); }
+#define E_PAUSE 0x0100000fu
+#define E_SFENCE_W_INVAL 0x18000073u
+#define E_SFENCE_INVAL_IR 0x18100073u
+static inline uint32_t e_sinval_vma(unsigned rs1, unsigned rs2)
+{ return enc_r(0x0b, rs2, rs1, 0, 0, 0x73); }
+
 /* A: f5 with width 2 (W) or 3 (D) */
 static inline uint32_t e_amo(unsigned f5, unsigned width, unsigned rd,
                              unsigned rs1, unsigned rs2)
@@ -228,7 +300,10 @@ static inline uint32_t e_fma(unsigned opc, unsigned dbl, unsigned rd,
 #define CSR_SCAUSE 0x142
 #define CSR_STVAL 0x143
 #define CSR_SIP 0x144
+#define CSR_SENVCFG 0x10a
+#define CSR_STIMECMP 0x14d
 #define CSR_SATP 0x180
+#define CSR_MENVCFG 0x30a
 #define CSR_MSTATUS 0x300
 #define CSR_MISA 0x301
 #define CSR_MEDELEG 0x302

@@ -31,13 +31,34 @@ static int32_t imm12(GRand *r)
     return g_rand_int_range(r, -2048, 2048);
 }
 
+/* Zb* and Zicond: the translated forms and those left to the
+ * interpreter (clmul*), which end a block */
+static uint32_t random_zb(GRand *r, unsigned rd, unsigned a, unsigned b,
+                          unsigned sh, unsigned shw)
+{
+    static const uint32_t two[] = { ZB_TWO }, one[] = { ZB_ONE },
+                          shift[] = { ZB_SHIFT };
+    uint32_t regs = rd << 7 | a << 15, insn;
+
+    switch (g_rand_int_range(r, 0, 4)) {
+    case 0: case 1:
+        return two[g_rand_int_range(r, 0, G_N_ELEMENTS(two))] | regs |
+               b << 20;
+    case 2:
+        return one[g_rand_int_range(r, 0, G_N_ELEMENTS(one))] | regs;
+    default:
+        insn = shift[g_rand_int_range(r, 0, G_N_ELEMENTS(shift))];
+        return insn | regs | (insn == ZB_RORIW ? shw : sh) << 20;
+    }
+}
+
 static uint32_t random_alu(GRand *r)
 {
     unsigned rd = reg(r), a = g_rand_int_range(r, 0, 8) ? reg(r) : 0,
              b = reg(r), sh = g_rand_int_range(r, 0, 64),
              shw = g_rand_int_range(r, 0, 32);
 
-    switch (g_rand_int_range(r, 0, 45)) {
+    switch (g_rand_int_range(r, 0, 52)) {
     case 0: return e_addi(rd, a, imm12(r));
     case 1: return e_slti(rd, a, imm12(r));
     case 2: return e_sltiu(rd, a, imm12(r));
@@ -81,6 +102,8 @@ static uint32_t random_alu(GRand *r)
     case 40: return e_divuw(rd, a, b);
     case 41: return e_remw(rd, a, b);
     case 42: return e_remuw(rd, a, b);
+    case 45: case 46: case 47: case 48: case 49: case 50: case 51:
+        return random_zb(r, rd, a, b, sh, shw);
     case 43: return e_csrrs(rd, 0x340, 0);     /* mscratch: left to the */
     default: return e_csrrw(0, 0x340, a);      /* interpreter */
     }
@@ -152,6 +175,8 @@ static void write_program(TestMachine *tm, guint32 seed, unsigned length)
     static uint32_t (*const branches[])(unsigned, unsigned, int32_t) = {
         e_beq, e_bne, e_blt, e_bge, e_bltu, e_bgeu };
     uint64_t loop;
+
+    riscv_bus_set_extensions(tm->bus, ~0u);     /* the programs use all */
 
     write_functions(tm, r);
     tm_org(tm, RAM_BASE);

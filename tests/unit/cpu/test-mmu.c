@@ -1,6 +1,7 @@
 /*
  * Virtual memory: Sv39/Sv48 walks, superpages, A/D updates, SUM, MXR,
- * MPRV, page faults with the right cause and tval, satp WARL, SFENCE.VMA.
+ * MPRV, page faults with the right cause and tval, satp WARL, SFENCE.VMA,
+ * Svpbmt and Svnapot PTEs, and the faults of cache-block operations.
  *
  * Guest code runs in S (or U) mode from an identity-mapped window of RAM
  * and finishes with ECALL; M-mode handles every trap by exiting, so the
@@ -444,6 +445,181 @@ static void test_crosspage_fetch_fault(void)
     mmu_free(m);
 }
 
+#define PTE_PBMT_NC (1ull << 61)
+#define PTE_PBMT_IO (2ull << 61)
+#define PTE_N (1ull << 63)
+#define MENVCFG_PBMTE (1ull << 62)
+
+typedef struct PteCase {
+    uint32_t ext;
+    uint64_t menvcfg;
+    uint64_t leaf_bits;         /* ORed into the 4 KiB leaf */
+    uint64_t nonleaf_bits;      /* ORed into the level-1 PTE */
+    bool ok;
+} PteCase;
+
+/* Svpbmt: memory types accepted only with the extension and PBMTE */
+static void test_svpbmt(void)
+{
+    const uint32_t on = RISCV_EXT(SVPBMT);
+    const PteCase t[] = {
+        { on, MENVCFG_PBMTE, PTE_PBMT_NC, 0, true },
+        { on, MENVCFG_PBMTE, PTE_PBMT_IO, 0, true },
+        { on, MENVCFG_PBMTE, 0, 0, true },
+        { on, MENVCFG_PBMTE, 3ull << 61, 0, false },     /* reserved */
+        { on, MENVCFG_PBMTE, 0, PTE_PBMT_NC, false },    /* non-leaf */
+        { on, 0, PTE_PBMT_NC, 0, false },                /* PBMTE clear */
+        { 0, 0, PTE_PBMT_IO, 0, false },
+        { ~0u, MENVCFG_PBMTE, 1ull << 60, 0, false },    /* reserved bit */
+        { ~0u, MENVCFG_PBMTE, 1ull << 54, 0, false },
+        { ~0u, MENVCFG_PBMTE, 0, PTE_N, false },         /* N non-leaf */
+    };
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(t); i++) {
+        Mmu *m = mmu_new(3);
+        TestMachine *tm = m->tm;
+        uint64_t leaf = map(m, VA, DATA, PTE_RW, 0);
+        uint64_t l1;
+
+        g_test_message("pte case %u", i);
+        riscv_bus_set_extensions(tm->bus, t[i].ext);
+        riscv_cpu_csr_write(tm->cpu, CSR_MENVCFG, t[i].menvcfg);
+        tm_write64(tm, leaf, tm_read64(tm, leaf) | t[i].leaf_bits);
+        /* the level-1 PTE pointing at the leaf's table */
+        l1 = (tm_read64(tm, ROOT + ((VA >> 30) & 511) * 8) >> 10) << 12;
+        l1 += ((VA >> 21) & 511) * 8;
+        tm_write64(tm, l1, tm_read64(tm, l1) | t[i].nonleaf_bits);
+        tm_write64(tm, DATA + 0x18, 0x77);
+        emit_li(tm, 1, VA + 0x18);
+        emit(tm, e_ld(2, 1, 0));
+        emit(tm, E_ECALL);
+        run_as(m, RISCV_PRIV_S, CODE);
+        if (t[i].ok) {
+            g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_ECALL_S);
+            g_assert_cmphex(tm_x(tm, 2), ==, 0x77);
+        } else {
+            assert_trap(m, RISCV_EXC_LOAD_PAGE_FAULT, tm_csr(tm, CSR_MEPC),
+                        VA + 0x18);
+        }
+        mmu_free(m);
+    }
+}
+
+/* Svnapot: a 64 KiB page made of 16 PTEs that each map all of it */
+static void test_svnapot(void)
+{
+    const uint64_t base = DATA + 0x10000;   /* 64 KiB aligned */
+    const struct {
+        uint32_t ext;
+        uint64_t ppn_low;       /* ppn[3:0] of the leaves */
+        bool ok;
+    } t[] = {
+        { RISCV_EXT(SVNAPOT), 0x8, true },
+        { RISCV_EXT(SVNAPOT), 0x1, false },     /* not the 64 KiB size */
+        { RISCV_EXT(SVNAPOT), 0x0, false },
+        { 0, 0x8, false },
+    };
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(t); i++) {
+        Mmu *m = mmu_new(3);
+        TestMachine *tm = m->tm;
+
+        g_test_message("napot case %u", i);
+        riscv_bus_set_extensions(tm->bus, t[i].ext);
+        for (unsigned k = 0; k < 16; k++) {
+            uint64_t pte = map(m, VA + k * 0x1000, base, PTE_RW, 0);
+            tm_write64(tm, pte, tm_read64(tm, pte) | PTE_N |
+                       t[i].ppn_low << 10);
+        }
+        tm_write64(tm, base + 0x3008, 0x3008);
+        tm_write64(tm, base + 0xf010, 0xf010);
+        emit_li(tm, 1, VA + 0x3008);
+        emit(tm, e_ld(2, 1, 0));
+        emit_li(tm, 1, VA + 0xf010);
+        emit(tm, e_ld(3, 1, 0));
+        emit(tm, e_sd(3, 1, 8));
+        emit(tm, E_ECALL);
+        run_as(m, RISCV_PRIV_S, CODE);
+        if (t[i].ok) {
+            g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_ECALL_S);
+            g_assert_cmphex(tm_x(tm, 2), ==, 0x3008);
+            g_assert_cmphex(tm_x(tm, 3), ==, 0xf010);
+            g_assert_cmphex(tm_read64(tm, base + 0xf018), ==, 0xf010);
+        } else {
+            g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==,
+                            RISCV_EXC_LOAD_PAGE_FAULT);
+            g_assert_cmphex(tm_csr(tm, CSR_MTVAL), ==, VA + 0x3008);
+        }
+        mmu_free(m);
+    }
+
+    /* N in a 2 MiB leaf is reserved */
+    Mmu *m = mmu_new(3);
+    TestMachine *tm = m->tm;
+    riscv_bus_set_extensions(tm->bus, RISCV_EXT(SVNAPOT));
+    map(m, 0x40200000, RAM_BASE, PTE_RW | PTE_N, 1);
+    emit_li(tm, 1, 0x40200000);
+    emit(tm, e_ld(2, 1, 0));
+    emit(tm, E_ECALL);
+    run_as(m, RISCV_PRIV_S, CODE);
+    g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_LOAD_PAGE_FAULT);
+    mmu_free(m);
+}
+
+/*
+ * Cache-block operations through translation: faults are store faults at
+ * the block's address; clean/flush/inval need load permission only, and
+ * cbo.zero stores (setting D).
+ */
+static void test_cbo_faults(void)
+{
+    const uint64_t SPF = RISCV_EXC_STORE_PAGE_FAULT, OK = ~0ull;
+    const struct {
+        unsigned which;
+        uint64_t flags;         /* 0: unmapped */
+        uint64_t cause;
+    } t[] = {
+        { 1, 0, SPF }, { 2, 0, SPF }, { 0, 0, SPF }, { 4, 0, SPF },
+        { 1, PTE_V | PTE_R | PTE_A, OK },                 /* read-only */
+        { 4, PTE_V | PTE_R | PTE_A, SPF },
+        { 2, PTE_V | PTE_X | PTE_A, SPF },                /* exec-only */
+        { 4, PTE_V | PTE_R | PTE_W, OK },                 /* sets A, D */
+        { 0, PTE_RW | PTE_U, SPF },                       /* U page, !SUM */
+    };
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(t); i++) {
+        Mmu *m = mmu_new(3);
+        TestMachine *tm = m->tm;
+        uint64_t pte = 0;
+
+        g_test_message("cbo fault case %u", i);
+        riscv_bus_set_extensions(tm->bus, ~0u);
+        riscv_cpu_csr_write(tm->cpu, CSR_MENVCFG, 0xf0);
+        if (t[i].flags) {
+            pte = map(m, VA, DATA, t[i].flags, 0);
+        }
+        tm_write64(tm, DATA + 0x40, 0x99);
+        emit_li(tm, 1, VA + 0x47);
+        emit(tm, e_cbo(t[i].which, 1));
+        emit(tm, E_ECALL);
+        run_as(m, RISCV_PRIV_S, CODE);
+        if (t[i].cause == OK) {
+            g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_ECALL_S);
+            g_assert_cmphex(tm_read64(tm, DATA + 0x40), ==,
+                            t[i].which == 4 ? 0 : 0x99);
+            if (t[i].which == 4) {
+                g_assert_cmphex(tm_read64(tm, pte) & (PTE_A | PTE_D), ==,
+                                PTE_A | PTE_D);
+            }
+        } else {
+            g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, t[i].cause);
+            g_assert_cmphex(tm_csr(tm, CSR_MTVAL), ==, VA + 0x40);
+            g_assert_cmphex(tm_read64(tm, DATA + 0x40), ==, 0x99);
+        }
+        mmu_free(m);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -458,6 +634,9 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/mmu/noncanonical", test_noncanonical);
     g_test_add_func("/cpu/mmu/split-fault", test_split_fault);
     g_test_add_func("/cpu/mmu/sfence", test_sfence);
+    g_test_add_func("/cpu/mmu/svpbmt", test_svpbmt);
+    g_test_add_func("/cpu/mmu/svnapot", test_svnapot);
+    g_test_add_func("/cpu/mmu/cbo-faults", test_cbo_faults);
     g_test_add_func("/cpu/mmu/crosspage-fetch-fault",
                     test_crosspage_fetch_fault);
     return g_test_run();

@@ -20,6 +20,34 @@ static void *make_fdt(unsigned harts, uint64_t ram)
     return fdt;
 }
 
+/* the cpu nodes' riscv,isa and CMO block sizes follow -cpu's set */
+static void test_cpu_extensions(void)
+{
+    uint32_t max;
+    MachineState ms = { .ram_size = 128 << 20, .smp_cpus = 1 };
+    VirtMachineState s = { .ms = &ms, .num_harts = 1 };
+    g_autoptr(Error) err = NULL;
+    g_autofree void *fdt = NULL;
+    int cpu;
+    const char *isa;
+
+    g_assert_true(riscv_model_extensions("max", &max));
+    ms.cpu_ext = max & ~RISCV_EXT(ZICBOZ);
+    fdt = virt_create_fdt(&s, &err);
+    g_assert_nonnull(fdt);
+    cpu = fdt_path_offset(fdt, "/cpus/cpu@0");
+    isa = fdt_getprop(fdt, cpu, "riscv,isa", NULL);
+    g_assert_cmpstr(isa, ==, "rv64imafdc_zicbom_zicbop_zicond_zicsr_"
+                    "zifencei_zihintpause_zba_zbb_zbc_zbs_sstc_svinval_"
+                    "svnapot_svpbmt");
+    g_assert_nonnull(fdt_getprop(fdt, cpu, "riscv,cbom-block-size", NULL));
+    g_assert_cmpuint(fdt32_to_cpu(*(const fdt32_t *)fdt_getprop(
+                         fdt, cpu, "riscv,cbom-block-size", NULL)), ==, 64);
+    g_assert_null(fdt_getprop(fdt, cpu, "riscv,cboz-block-size", NULL));
+    /* QEMU 7.2 writes no riscv,isa-extensions */
+    g_assert_null(fdt_getprop(fdt, cpu, "riscv,isa-extensions", NULL));
+}
+
 static int node(void *fdt, const char *path)
 {
     int off = fdt_path_offset(fdt, path);
@@ -226,6 +254,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/fdt/root-memory-chosen", test_root_memory_chosen);
     g_test_add_func("/fdt/cpus", test_cpus);
+    g_test_add_func("/fdt/cpu-extensions", test_cpu_extensions);
     g_test_add_func("/fdt/soc-devices", test_soc_devices);
     g_test_add_func("/fdt/power-nodes", test_power_nodes);
     g_test_add_func("/fdt/smp", test_smp);

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from qmp import QMPClient
+from uboot import UBOOT_M_MODE
 
 
 def run(emulator, *args, timeout=30, **kwargs):
@@ -151,7 +152,9 @@ class Domain:
 
 @pytest.fixture
 def domain(emulator, tmp_path):
-    d = Domain(emulator, tmp_path, "-bios", "none")
+    # Firmware that waits at its prompt once `cont` runs it: with no code at
+    # all the hart would fault in a loop and the emulator exit at once.
+    d = Domain(emulator, tmp_path, "-bios", UBOOT_M_MODE)
     yield d
     d.close()
 

@@ -1,7 +1,8 @@
 /*
  * QMP queries about the machine this binary emulates: query-target,
  * query-kvm and query-machines, answered from the build and the machine
- * classes (hw/boards.h); query-cpus-fast from the running machine.
+ * classes (hw/boards.h); query-cpus-fast from the running machine;
+ * query-uuid from -uuid.
  */
 
 #include <unistd.h>
@@ -9,12 +10,21 @@
 #include "hw/boards.h"
 #include "qapi/qapi-commands.h"
 #include "system/vl.h"
+#include "system/vl-host.h"
 
 TargetInfo *qmp_query_target(Error **errp)
 {
     TargetInfo *info = g_new0(TargetInfo, 1);
 
     info->arch = SYS_EMU_TARGET_RISCV64;
+    return info;
+}
+
+UuidInfo *qmp_query_uuid(Error **errp)
+{
+    UuidInfo *info = g_new0(UuidInfo, 1);
+
+    info->UUID = g_strdup(vl_host_uuid());
     return info;
 }
 

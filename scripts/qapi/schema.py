@@ -38,10 +38,13 @@ DOWNSTREAM = r'(?:__[A-Za-z0-9.-]+_)?'
 TYPE_NAME_RE = re.compile('^' + DOWNSTREAM + r'(?:x-)?[A-Z][A-Za-z0-9]*$')
 EVENT_NAME_RE = re.compile('^' + DOWNSTREAM + r'[A-Z][A-Z0-9_-]*$')
 LOWER_NAME_RE = re.compile('^' + DOWNSTREAM + r'[a-z][a-z0-9-]*$')
-LOWER_US_NAME_RE = re.compile('^' + DOWNSTREAM + r'[a-z][a-z0-9_-]*$')
+# What pragma 'member-name-exceptions' permits: upper case and '_' too
+# (UuidInfo's 'UUID', NetdevTapOptions' 'vnet_hdr').
+LOWER_US_NAME_RE = re.compile('^' + DOWNSTREAM + r'[a-zA-Z][a-zA-Z0-9_-]*$')
 # Enum values may also start with a digit.
 VALUE_NAME_RE = re.compile('^' + DOWNSTREAM + r'[a-z0-9][a-z0-9-]*$')
-VALUE_US_NAME_RE = re.compile('^' + DOWNSTREAM + r'[a-z0-9][a-z0-9_-]*$')
+VALUE_US_NAME_RE = re.compile('^' + DOWNSTREAM +
+                              r'[a-zA-Z0-9][a-zA-Z0-9_-]*$')
 
 META_KEYS = {
     'enum': ('enum', 'data', 'prefix', 'features', 'if'),
@@ -302,7 +305,7 @@ class Schema:
             hint = ''
             if good.match(name):
                 hint = ("; list '%s' in pragma 'member-name-exceptions' "
-                        "to permit '_'" % self._owner)
+                        "to permit upper case and '_'" % self._owner)
             raise QAPIError(info, "%s has an invalid name%s" % (what, hint))
         self._check_not_reserved(name, info, what)
 

@@ -179,6 +179,8 @@ def test_domain_start_queries(domain):
         assert os.path.exists(serial["filename"][4:])
         assert qmp.execute("query-named-block-nodes", flat=True) == []
         assert qmp.execute("query-block") == []
+        assert qmp.execute("query-uuid") == \
+            {"UUID": "bc464198-88fb-4a8e-9847-79d44ac22815"}
         cpus = qmp.execute("query-cpus-fast")
         assert [(c["cpu-index"], c["qom-path"], c["thread-id"], c["target"])
                 for c in cpus] == [(0, "/machine/soc0/harts[0]",

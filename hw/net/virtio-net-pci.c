@@ -30,15 +30,13 @@ typedef struct VirtIONetPCI {
     uint32_t bootindex;
 } VirtIONetPCI;
 
-/* DISABLE_LEGACY as the property says it: AUTO decides by the slot
- * (legacy on the root bus only), ON is modern-only, OFF transitional. */
+/* DISABLE_LEGACY: the property's value, or what the fixed types force. */
 static bool realize_with(DeviceState *dev, BusState *bus,
                          OnOffAuto disable_legacy, Error **errp)
 {
     VirtIONetPCI *d = (VirtIONetPCI *)dev;
     bool express = pci_bus_is_express_slot(bus);
-    bool legacy = disable_legacy == ON_OFF_AUTO_AUTO
-                  ? !express : disable_legacy == ON_OFF_AUTO_OFF;
+    bool legacy = virtio_pci_wants_legacy(disable_legacy, express);
 
     d->net = virtio_net_qdev_new(dev, &d->net_props, bus->dma, errp);
     if (!d->net) {

@@ -22,8 +22,7 @@ static bool balloon_pci_realize(DeviceState *dev, BusState *bus,
 {
     VirtIOBalloonPCI *d = (VirtIOBalloonPCI *)dev;
     bool express = pci_bus_is_express_slot(bus);
-    bool legacy = d->disable_legacy == ON_OFF_AUTO_AUTO
-                  ? !express : d->disable_legacy == ON_OFF_AUTO_OFF;
+    bool legacy = virtio_pci_wants_legacy(d->disable_legacy, express);
 
     d->balloon = virtio_balloon_new(bus->dma, errp);
     if (!d->balloon) {

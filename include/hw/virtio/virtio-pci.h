@@ -16,6 +16,7 @@
 #define HW_VIRTIO_VIRTIO_PCI_H
 
 #include "hw/pci/pci.h"
+#include "hw/qdev-properties.h"
 #include "hw/virtio/virtio.h"
 
 typedef struct VirtIOPCIProxy {
@@ -28,6 +29,18 @@ typedef struct VirtIOPCIProxy {
     uint16_t queue_select;
     uint8_t cfg_cap;            /* offset of the PCI config access cap */
 } VirtIOPCIProxy;
+
+/*
+ * Whether a device offers the legacy interface, as its disable-legacy=
+ * property says: ON modern-only, OFF transitional, AUTO the rule above
+ * (legacy unless the slot is behind a PCIe port, EXPRESS).
+ */
+static inline bool virtio_pci_wants_legacy(OnOffAuto disable_legacy,
+                                           bool express)
+{
+    return disable_legacy == ON_OFF_AUTO_AUTO
+           ? !express : disable_legacy == ON_OFF_AUTO_OFF;
+}
 
 /* Sets up PROXY as the PCI face of VDEV (not yet on a bus). */
 void virtio_pci_init(VirtIOPCIProxy *proxy, VirtIODevice *vdev,

@@ -28,6 +28,7 @@
 #include "system/vl.h"
 #include "system/vl-devices.h"
 #include "system/vl-host.h"
+#include "system/vl-privileges.h"
 #include "system/vl-machine.h"
 #include "system/vl-objects.h"
 #include "util/keyval.h"
@@ -358,6 +359,7 @@ static const QemuOptionDesc *const option_tables[] = {
     vl_options,
     vl_object_options,
     vl_host_options,
+    vl_privilege_options,
     vl_device_options,
 };
 
@@ -699,7 +701,8 @@ static bool qemu_init(int argc, char **argv, Error **errp)
         qemu_chr_cleanup_all();
         return false;
     }
-    if (!run_hooks(VL_PHASE_AFTER_MACHINE, errp)) {
+    if (!run_hooks(VL_PHASE_AFTER_MACHINE, errp) ||
+        !vl_drop_privileges(errp)) {
         return false;
     }
     cpus_apply_log_mask();

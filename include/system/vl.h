@@ -25,7 +25,9 @@
  * -display, -name, process), system/vl-machine.c (-M, -m, -smp, -accel,
  * -cpu), system/vl-devices.c (-netdev, -net, -nic, -device, -chardev,
  * -mon, -qmp), system/vl-objects.c (-object, -add-fd), system/vl-host.c
- * (-overcommit, -msg, -rtc, -boot, -uuid, -audiodev).  Adding options: write a table in your module and list it
+ * (-overcommit, -msg, -rtc, -boot, -uuid, -audiodev),
+ * system/vl-privileges.c (-runas, -chroot, -run-with).  Adding options:
+ * write a table in your module and list it
  * in option_tables[] in system/vl.c.  Nothing else needs to change.
  */
 #ifndef SYSTEM_VL_H

@@ -6,7 +6,10 @@
 
 BUILD ?= build
 PYTHON = /usr/bin/python3
-PYTEST_ARGS ?= -rs
+# Tests run in parallel, one worker per core (python3-pytest-xdist); tests
+# that share a booted guest carry the same xdist_group mark and stay on one
+# worker.
+PYTEST_ARGS ?= -rs -n auto --dist loadgroup
 
 .PHONY: all deps check check-unit check-fuzz check-sanitizers check-functional install clean distclean bench help
 

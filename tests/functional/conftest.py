@@ -9,6 +9,7 @@ are attached to the report.
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,6 +19,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from sandbox import Sandbox  # noqa: E402
 
 SOURCE_ROOT = Path(__file__).resolve().parents[2]
+GUEST_SRC = SOURCE_ROOT / "tests" / "guest-bare"
+CROSS_CC = "riscv64-unknown-elf-gcc"
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +68,34 @@ def qemu_reference():
     if not path:
         pytest.skip("qemu-system-riscv64 (Debian qemu-system-misc) not installed")
     return path
+
+
+@pytest.fixture(scope="session")
+def guests(tmp_path_factory):
+    """Builds the bare-metal guests of tests/guest-bare with
+    riscv64-unknown-elf-gcc (no binaries are committed); returns {name:
+    path of the ELF}."""
+    if not shutil.which(CROSS_CC):
+        pytest.skip(f"{CROSS_CC} not installed")
+    out = tmp_path_factory.mktemp("guests")
+    flags = ["-march=rv64imac_zicsr", "-mabi=lp64", "-mcmodel=medany",
+             "-nostdlib", "-nostartfiles", "-ffreestanding", "-O2", "-Wall",
+             "-Wl,--no-warn-rwx-segments",
+             "-T", str(GUEST_SRC / "link.ld")]
+    builds = {
+        "wfi": [str(GUEST_SRC / "crt.S"), str(GUEST_SRC / "wfi.c")],
+        "storm-unmapped": ["-DKIND=1", str(GUEST_SRC / "storm.S")],
+        "storm-illegal": ["-DKIND=2", str(GUEST_SRC / "storm.S")],
+        "storm-timer": ["-DKIND=3", str(GUEST_SRC / "storm.S")],
+        "storm-kick": ["-DKIND=4", str(GUEST_SRC / "storm.S")],
+        "exit5": [str(GUEST_SRC / "exit.S")],
+    }
+    made = {}
+    for name, srcs in builds.items():
+        elf = out / f"{name}.elf"
+        subprocess.run([CROSS_CC, *flags, *srcs, "-o", str(elf)], check=True)
+        made[name] = str(elf)
+    return made
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -40,7 +40,11 @@ class QMPClient:
                     self.sock.settimeout(timeout)
                     self.sock.connect(str(address))
                 break
-            except (FileNotFoundError, ConnectionRefusedError):
+            except (FileNotFoundError, ConnectionRefusedError,
+                    BlockingIOError):
+                # not listening yet, or its backlog (1, as QEMU's) is full
+                if not isinstance(address, tuple):
+                    self.sock.close()
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)

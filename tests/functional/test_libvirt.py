@@ -142,7 +142,9 @@ def console_event(path, event, *words):
 
 
 def emulator_pids(box, emulator):
-    r = box.run(["pgrep", "-f", emulator])
+    # only this sandbox's: other tests may run the same binary in parallel
+    r = box.run(["pgrep", "--ns", str(box.init_pid), "--nslist", "net",
+                 "-f", emulator])
     return r.stdout.split()
 
 

@@ -2,13 +2,12 @@
 on the virt board, an idle guest leaves the host idle, broken guests and bad
 command lines get clear errors.
 
-Bare-metal guests come from tests/guest-bare and are built here with
-riscv64-unknown-elf-gcc (no binaries are committed).
+Bare-metal guests come from tests/guest-bare (the guests fixture of
+conftest.py builds them).
 """
 
 import os
 import re
-import shutil
 import signal
 import stat
 import subprocess
@@ -21,9 +20,6 @@ import pytest
 
 from uboot import UBOOT_M_MODE, UBOOT_S_MODE, command, stop_autoboot
 
-SOURCE_ROOT = Path(__file__).resolve().parents[2]
-GUEST_SRC = SOURCE_ROOT / "tests" / "guest-bare"
-CROSS_CC = "riscv64-unknown-elf-gcc"
 OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 
 
@@ -32,30 +28,6 @@ def qemu(build_dir):
     path = build_dir / "qemu-system-riscv64"
     assert path.exists(), f"{path} not built"
     return str(path)
-
-
-@pytest.fixture(scope="session")
-def guests(tmp_path_factory):
-    """Builds the bare-metal guests; returns {name: path of the ELF}."""
-    if not shutil.which(CROSS_CC):
-        pytest.skip(f"{CROSS_CC} not installed")
-    out = tmp_path_factory.mktemp("guests")
-    flags = ["-march=rv64imac_zicsr", "-mabi=lp64", "-mcmodel=medany",
-             "-nostdlib", "-nostartfiles", "-ffreestanding", "-O2", "-Wall",
-             "-Wl,--no-warn-rwx-segments",
-             "-T", str(GUEST_SRC / "link.ld")]
-    builds = {
-        "wfi": [str(GUEST_SRC / "crt.S"), str(GUEST_SRC / "wfi.c")],
-        "storm-unmapped": ["-DKIND=1", str(GUEST_SRC / "storm.S")],
-        "storm-illegal": ["-DKIND=2", str(GUEST_SRC / "storm.S")],
-        "exit5": [str(GUEST_SRC / "exit.S")],
-    }
-    made = {}
-    for name, srcs in builds.items():
-        elf = out / f"{name}.elf"
-        subprocess.run([CROSS_CC, *flags, *srcs, "-o", str(elf)], check=True)
-        made[name] = str(elf)
-    return made
 
 
 def spawn(qemu, *args, timeout=30, env=None):

@@ -20,6 +20,20 @@ closing the sandbox kills every process in its user namespace (commands run
 inside keep ordinary host pids, so tests can signal them), then ends its
 init, pid 1 of a private pid namespace that holds dnsmasq.
 
+Several simulated hosts (hosts=N): host 0 is the sandbox's own network
+namespace; hosts 1..N-1 each get a network namespace of their own with the
+same bridges (without dnsmasq: one DHCP server serves them all).  The hosts
+are joined by an underlay (bridge ``ul0`` in host 0, 192.168.100.1/24; host
+i reaches it through its link ``uplink``, 192.168.100.(1+i)/24) and each
+bridge is stretched over it by a VXLAN device (VNI 42, 43, ... in bridge
+order, UDP 4789, flooding to every other host), so guests on different
+hosts share one L2 segment.  The underlay's MTU is 1550, so the VXLAN
+encapsulation (50 bytes) still carries 1500-byte frames.  Host i's
+address on a bridge is the bridge's host address plus i (10.0.2.1, .2,
+...).  Host i's namespace is bind-mounted on <workdir>/netns/hI inside
+the sandbox (`nsenter --net=` that file there); commands run on host i
+with host=i.
+
 The module is also the sandbox's init program: ``sandbox.py --init CONFIG``.
 """
 
@@ -43,6 +57,11 @@ SANDBOX_USER_OUTSIDE = 100000
 
 DEFAULT_BRIDGES = {"br0": "10.0.2.1/24"}
 
+UNDERLAY_PREFIX = "192.168.100."
+UNDERLAY_MTU = 1550             # 1500-byte frames plus VXLAN's 50 bytes
+VXLAN_FIRST_VNI = 42
+VXLAN_PORT = 4789
+
 TUNGETIFF = 0x800454D2
 IFF_TAP = 0x0002
 IFF_NO_PI = 0x1000
@@ -57,12 +76,15 @@ class Sandbox:
     """One private network.  Use as a context manager, or start()/close()."""
 
     def __init__(self, workdir, bridges=None, dhcp=True, tftp_root=None,
-                 acl_path=None, acl_text="allow br0\n", files=None):
+                 acl_path=None, acl_text="allow br0\n", files=None, hosts=1):
         self.workdir = Path(workdir)
         self.bridges = dict(DEFAULT_BRIDGES if bridges is None else bridges)
         for name in self.bridges:
             if not 0 < len(name) <= 10:   # leaves room for "-host"/"-port"
                 raise SandboxError(f"bridge name {name!r}: use 1 to 10 bytes")
+        if not 1 <= hosts <= 50:
+            raise SandboxError(f"hosts={hosts}: use 1 to 50")
+        self.hosts = hosts
         self.dhcp = dhcp
         self.tftp_root = str(tftp_root) if tftp_root else None
         self.acl_path = acl_path
@@ -91,6 +113,7 @@ class Sandbox:
             "workdir": str(self.workdir),
             "bridges": self.bridges,
             "dhcp": self.dhcp,
+            "hosts": self.hosts,
             "tftp_root": self.tftp_root,
             "place": [[path, str(self.acl_source)] for path in
                       ([self.acl_path] if isinstance(self.acl_path, str)
@@ -227,39 +250,48 @@ class Sandbox:
 
     # -- running things inside -------------------------------------------
 
-    def command(self, argv, user=None):
-        """The argv that runs ARGV inside the sandbox (as USER if given)."""
+    def command(self, argv, user=None, host=0):
+        """The argv that runs ARGV inside the sandbox (as USER if given), on
+        simulated host HOST."""
         if self.init_pid is None:
             raise SandboxError("sandbox is not running")
+        if not 0 <= host < self.hosts:
+            raise SandboxError(f"host {host}: the sandbox has {self.hosts}")
         # Our host ids are mapped to the namespace's root, so keeping them
         # (--preserve-credentials) makes us root in there.
         prefix = ["nsenter", f"--target={self.init_pid}", "--user", "--net",
                   "--mount", "--preserve-credentials", f"--wd={os.getcwd()}"]
+        if host:
+            # named in the sandbox's mount namespace: a second step
+            prefix += ["nsenter", f"--net={self.workdir}/netns/h{host}",
+                       "--"]
         if user is not None:
             prefix += ["setpriv", f"--reuid={user}", f"--regid={user}",
                        "--clear-groups", "--"]
         return prefix + [str(a) for a in argv]
 
-    def popen(self, argv, user=None, **kwargs):
+    def popen(self, argv, user=None, host=0, **kwargs):
         """Starts ARGV inside; it is killed when the sandbox closes."""
-        child = subprocess.Popen(self.command(argv, user), **kwargs)
+        child = subprocess.Popen(self.command(argv, user, host), **kwargs)
         self._children.append(child)
         return child
 
-    def run(self, argv, check=False, timeout=60, user=None, **kwargs):
+    def run(self, argv, check=False, timeout=60, user=None, host=0,
+            **kwargs):
         kwargs.setdefault("capture_output", True)
         kwargs.setdefault("text", True)
-        result = subprocess.run(self.command(argv, user), timeout=timeout,
+        result = subprocess.run(self.command(argv, user, host),
+                                timeout=timeout,
                                 **kwargs)
         if check and result.returncode != 0:
             raise SandboxError(f"{argv} failed ({result.returncode}):\n"
                                f"{result.stdout}{result.stderr}")
         return result
 
-    def spawn(self, argv, timeout=60, logfile=None, user=None):
+    def spawn(self, argv, timeout=60, logfile=None, user=None, host=0):
         """A pexpect session on ARGV inside the sandbox (for consoles)."""
         import pexpect
-        cmd = self.command(argv, user)
+        cmd = self.command(argv, user, host)
         child = pexpect.spawn(cmd[0], cmd[1:], timeout=timeout,
                               logfile=logfile, encoding="utf-8",
                               codec_errors="replace")
@@ -268,18 +300,19 @@ class Sandbox:
 
     # -- inspection ------------------------------------------------------
 
-    def links(self):
-        out = self.run(["ip", "-j", "-d", "link", "show"], check=True).stdout
+    def links(self, host=0):
+        out = self.run(["ip", "-j", "-d", "link", "show"], check=True,
+                       host=host).stdout
         return json.loads(out)
 
-    def link(self, name):
-        for link in self.links():
+    def link(self, name, host=0):
+        for link in self.links(host):
             if link["ifname"] == name:
                 return link
         return None
 
-    def taps(self):
-        return [link["ifname"] for link in self.links()
+    def taps(self, host=0):
+        return [link["ifname"] for link in self.links(host)
                 if link.get("linkinfo", {}).get("info_kind") == "tun"]
 
     def set_acl(self, text):
@@ -355,7 +388,11 @@ def run_helper(sandbox, helper, args, user=None, timeout=30):
 # -- the init program, inside the namespaces ---------------------------------
 
 def _sh(*argv):
-    subprocess.run([str(a) for a in argv], check=True, capture_output=True)
+    result = subprocess.run([str(a) for a in argv], capture_output=True,
+                            text=True)
+    if result.returncode != 0:
+        raise SandboxError(f"{' '.join(map(str, argv))}: "
+                           f"{result.stderr.strip()}")
 
 
 def _mount(*args):
@@ -429,17 +466,105 @@ def _start_dnsmasq(config):
         time.sleep(0.01)
 
 
+def _host_address(cidr, host):
+    """The bridge's host address CIDR as host HOST has it."""
+    address, prefix = cidr.split("/")
+    a, b, c, d = address.split(".")
+    return f"{a}.{b}.{c}.{int(d) + host}/{prefix}"
+
+
+def _make_bridges(config, host, run):
+    """The bridges and their host ends, on HOST; RUN runs a command there."""
+    run("ip", "link", "set", "lo", "up")
+    for bridge, cidr in config["bridges"].items():
+        end, port = f"{bridge}-host", f"{bridge}-port"
+        run("ip", "link", "add", bridge, "type", "bridge")
+        run("ip", "link", "add", end, "type", "veth", "peer", "name", port)
+        run("ip", "link", "set", port, "master", bridge)
+        run("ip", "addr", "add", _host_address(cidr, host), "dev", end)
+        for link in (bridge, port, end):
+            run("ip", "link", "set", link, "up")
+
+
+def _stretch_bridges(config, host, uplink, run):
+    """A VXLAN port on each bridge of HOST, flooding to every other host."""
+    local = f"{UNDERLAY_PREFIX}{1 + host}"
+    for k, bridge in enumerate(config["bridges"]):
+        vx = f"vx{k}"
+        run("ip", "link", "add", vx, "type", "vxlan",
+            "id", str(VXLAN_FIRST_VNI + k), "local", local,
+            "dstport", str(VXLAN_PORT), "dev", uplink)
+        run("ip", "link", "set", vx, "master", bridge)
+        run("ip", "link", "set", vx, "up")
+        for other in range(config["hosts"]):
+            if other != host:
+                run("bridge", "fdb", "append", "00:00:00:00:00:00",
+                    "dev", vx, "dst", f"{UNDERLAY_PREFIX}{1 + other}")
+
+
+def _bind_new_netns(main_pid, path, uplink):
+    """A new network namespace, kept alive by a bind mount on PATH, with
+    our link UPLINK moved into it.  (Not `unshare --net=PATH`: it names its
+    child in the host's /proc by the pid it has in our pid namespace.  The
+    kernel, for `ip link set ... netns PID`, wants that pid instead.)"""
+    ours = os.readlink("/proc/self/ns/net")
+    holder = subprocess.Popen(["unshare", "--net", "--", "/bin/sh", "-c",
+                               "read x"], stdin=subprocess.PIPE)
+    try:
+        children = Path(f"/proc/{main_pid}/task/{main_pid}/children")
+        deadline = time.monotonic() + 10
+        while True:
+            found = [pid for pid in children.read_text().split()
+                     if os.readlink(f"/proc/{pid}/ns/net") != ours]
+            if found:
+                break
+            if time.monotonic() > deadline:
+                raise SandboxError("unshare --net did not start")
+            time.sleep(0.001)
+        _mount("--bind", f"/proc/{found[0]}/ns/net", str(path))
+        _sh("ip", "link", "set", uplink, "netns", holder.pid)
+    finally:
+        holder.stdin.close()
+        holder.wait()
+
+
+def _make_hosts(config):
+    """Hosts 1..N-1: a network namespace each, bind-mounted (in this mount
+    namespace only) on netns/hI in the work directory, linked to host 0's
+    underlay."""
+    netns_dir = Path(config["workdir"], "netns")
+    netns_dir.mkdir(exist_ok=True)
+    # /proc is the host's: /proc/self names this process by its host pid,
+    # which is what `ip ... netns PID` looks up
+    main_pid = os.readlink("/proc/self")
+    _sh("ip", "link", "add", "ul0", "mtu", UNDERLAY_MTU, "type", "bridge")
+    _sh("ip", "addr", "add", f"{UNDERLAY_PREFIX}1/24", "dev", "ul0")
+    _sh("ip", "link", "set", "ul0", "up")
+    for host in range(1, config["hosts"]):
+        netns = netns_dir / f"h{host}"
+        netns.touch()
+        _sh("ip", "link", "add", f"ul-h{host}", "mtu", UNDERLAY_MTU,
+            "type", "veth", "peer", "name", "uplink", "mtu", UNDERLAY_MTU)
+        _bind_new_netns(main_pid, netns, "uplink")
+
+        def run(*argv, netns=netns):
+            _sh("nsenter", f"--net={netns}", "--", *argv)
+
+        _sh("ip", "link", "set", f"ul-h{host}", "master", "ul0")
+        _sh("ip", "link", "set", f"ul-h{host}", "up")
+        _make_bridges(config, host, run)
+        run("ip", "addr", "add", f"{UNDERLAY_PREFIX}{1 + host}/24",
+            "dev", "uplink")
+        run("ip", "link", "set", "uplink", "up")
+        _stretch_bridges(config, host, "uplink", run)
+    _stretch_bridges(config, 0, "ul0", _sh)
+
+
 def init_main(config_path):
     config = json.loads(Path(config_path).read_text())
-    _sh("ip", "link", "set", "lo", "up")
-    for bridge, cidr in config["bridges"].items():
-        host, port = f"{bridge}-host", f"{bridge}-port"
-        _sh("ip", "link", "add", bridge, "type", "bridge")
-        _sh("ip", "link", "add", host, "type", "veth", "peer", "name", port)
-        _sh("ip", "link", "set", port, "master", bridge)
-        _sh("ip", "addr", "add", cidr, "dev", host)
-        for link in (bridge, port, host):
-            _sh("ip", "link", "set", link, "up")
+    _make_bridges(config, 0, _sh)
+    if config["hosts"] > 1:
+        _make_hosts(config)
     if config["tun_node"]:
         _mount("--bind", config["tun_node"], "/dev/net/tun")
     for i, (inside, outside) in enumerate(config["place"]):

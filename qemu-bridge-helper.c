@@ -8,6 +8,10 @@
  * prints one line naming the problem on stderr, exits 1, and leaves no tap
  * behind (the tap is never persistent, so closing our fd removes it).
  *
+ * Extension: with --queues=N (N > 1) the tap is made with IFF_MULTI_QUEUE,
+ * N queues are opened, and the one byte carries all N fds, in queue order.
+ * A caller that does not ask gets exactly QEMU's single fd.
+ *
  * The helper is meant to be installed setuid root or with the cap_net_admin
  * file capability.  Before it reads anything it did not get from the kernel
  * it keeps only CAP_NET_ADMIN, clears the bounding set and becomes the real
@@ -229,40 +233,77 @@ static int nl_get_link(int nl, const char *name, LinkInfo *info)
 /* ------------------------------------------------------------------------ */
 /* The tap */
 
-static int open_tap(bool use_vnet, char *ifname, char *err, size_t errlen)
+/* Closes the first N fds of FDS. */
+static void close_fds(const int *fds, int n)
+{
+    for (int i = 0; i < n; i++) {
+        close(fds[i]);
+    }
+}
+
+/*
+ * Opens the tap's QUEUES queues into FDS: the first creates tapN (named
+ * into IFNAME), the others attach to it by name.  A multiqueue tap exists
+ * as long as one of its queues is open.
+ */
+static int open_tap(bool use_vnet, int queues, int *fds, char *ifname,
+                    char *err, size_t errlen)
 {
     struct ifreq ifr;
     unsigned features = 0;
-    int fd;
 
-    fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
-    if (fd < 0) {
-        return helper_fail(err, errlen, "cannot open /dev/net/tun: %s",
-                           strerror(errno));
-    }
     memset(&ifr, 0, sizeof(ifr));
     ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-    if (use_vnet && ioctl(fd, TUNGETFEATURES, &features) == 0 &&
-        (features & IFF_VNET_HDR)) {
-        ifr.ifr_flags |= IFF_VNET_HDR;
-    }
     snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "tap%%d");
-    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-        int e = errno;
-        close(fd);
-        if (e == EPERM) {
-            return helper_fail(err, errlen, "cannot create a tap device: %s "
-                               "(the helper needs CAP_NET_ADMIN: install it "
-                               "setuid root or with the cap_net_admin file "
-                               "capability)",
+    for (int q = 0; q < queues; q++) {
+        int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+
+        if (fd < 0) {
+            close_fds(fds, q);
+            return helper_fail(err, errlen, "cannot open /dev/net/tun: %s",
+                               strerror(errno));
+        }
+        if (q == 0) {
+            if (ioctl(fd, TUNGETFEATURES, &features) < 0) {
+                features = 0;
+            }
+            if (use_vnet && (features & IFF_VNET_HDR)) {
+                ifr.ifr_flags |= IFF_VNET_HDR;
+            }
+            if (queues > 1) {
+                if (!(features & IFF_MULTI_QUEUE)) {
+                    close(fd);
+                    return helper_fail(err, errlen, "--queues=%d: this "
+                                       "kernel has no multiqueue taps",
+                                       queues);
+                }
+                ifr.ifr_flags |= IFF_MULTI_QUEUE;
+            }
+        }
+        if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+            int e = errno;
+
+            close(fd);
+            close_fds(fds, q);
+            if (e == EPERM) {
+                return helper_fail(err, errlen, "cannot create a tap device: "
+                                   "%s (the helper needs CAP_NET_ADMIN: "
+                                   "install it setuid root or with the "
+                                   "cap_net_admin file capability)",
+                                   strerror(e));
+            }
+            if (q > 0) {
+                return helper_fail(err, errlen, "cannot open queue %d of %s: "
+                                   "%s", q, ifr.ifr_name, strerror(e));
+            }
+            return helper_fail(err, errlen, "cannot create a tap device: %s",
                                strerror(e));
         }
-        return helper_fail(err, errlen, "cannot create a tap device: %s",
-                           strerror(e));
+        fds[q] = fd;        /* TUNSETIFF wrote the tap's name into ifr */
     }
     memcpy(ifname, ifr.ifr_name, IFNAMSIZ);
     ifname[IFNAMSIZ - 1] = '\0';
-    return fd;
+    return 0;
 }
 
 /* MTU from the bridge, MAC starting with 0xFE, enslaved, up. */
@@ -318,36 +359,39 @@ static int setup_tap(int nl, const char *tap, const LinkInfo *bridge,
     return 0;
 }
 
-static int send_fd(int unix_fd, int fd, char *err, size_t errlen)
+/* One byte carrying the N fds of FDS (QEMU's protocol when N is 1). */
+static int send_fds(int unix_fd, const int *fds, int n, char *err,
+                    size_t errlen)
 {
     char byte = 0;
     struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
     union {
         struct cmsghdr hdr;
-        char buf[CMSG_SPACE(sizeof(int))];
+        char buf[CMSG_SPACE(sizeof(int) * HELPER_MAX_QUEUES)];
     } control;
     struct msghdr msg = {
         .msg_iov = &iov,
         .msg_iovlen = 1,
         .msg_control = control.buf,
-        .msg_controllen = sizeof(control.buf),
+        .msg_controllen = CMSG_SPACE(sizeof(int) * n),
     };
     struct cmsghdr *cmsg;
-    ssize_t n;
+    ssize_t n_sent;
 
     memset(&control, 0, sizeof(control));
     cmsg = CMSG_FIRSTHDR(&msg);
     cmsg->cmsg_level = SOL_SOCKET;
     cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int) * n);
+    memcpy(CMSG_DATA(cmsg), fds, sizeof(int) * n);
     do {
-        n = sendmsg(unix_fd, &msg, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    if (n != 1) {
+        n_sent = sendmsg(unix_fd, &msg, MSG_NOSIGNAL);
+    } while (n_sent < 0 && errno == EINTR);
+    if (n_sent != 1) {
         return helper_fail(err, errlen,
-                           "cannot send the tap fd over --fd=%d: %s", unix_fd,
-                           n < 0 ? strerror(errno) : "short write");
+                           "cannot send the tap fd%s over --fd=%d: %s",
+                           n > 1 ? "s" : "", unix_fd,
+                           n_sent < 0 ? strerror(errno) : "short write");
     }
     return 0;
 }
@@ -361,7 +405,8 @@ static int run_helper(const HelperArgs *args, char *err, size_t errlen)
     Acl acl = { 0 };
     LinkInfo bridge;
     char tap[IFNAMSIZ];
-    int nl, tapfd, rc;
+    int tapfds[HELPER_MAX_QUEUES];
+    int nl, rc;
 
     if (helper_check_unix_socket(args->unix_fd, err, errlen) < 0) {
         return 1;
@@ -405,21 +450,17 @@ static int run_helper(const HelperArgs *args, char *err, size_t errlen)
         return 1;
     }
 
-    tapfd = open_tap(args->use_vnet, tap, err, errlen);
-    if (tapfd < 0) {
+    if (open_tap(args->use_vnet, args->queues, tapfds, tap, err,
+                 errlen) < 0) {
         close(nl);
         return 1;
     }
-    /* From here on, closing tapfd is all the cleanup a failure needs. */
-    if (setup_tap(nl, tap, &bridge, args->bridge, err, errlen) < 0 ||
-        send_fd(args->unix_fd, tapfd, err, errlen) < 0) {
-        close(tapfd);
-        close(nl);
-        return 1;
-    }
-    close(tapfd);
+    /* From here on, closing the fds is all the cleanup a failure needs. */
+    rc = setup_tap(nl, tap, &bridge, args->bridge, err, errlen) < 0 ||
+         send_fds(args->unix_fd, tapfds, args->queues, err, errlen) < 0;
+    close_fds(tapfds, args->queues);
     close(nl);
-    return 0;
+    return rc ? 1 : 0;
 }
 
 int main(int argc, char **argv)

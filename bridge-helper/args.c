@@ -27,16 +27,19 @@ static void print_help(FILE *out)
             "  --br=BRIDGE    Linux bridge to attach the tap to\n"
             "  --fd=UNIXFD    open unix socket to send the tap fd over\n"
             "  --use-vnet     open the tap with IFF_VNET_HDR when supported\n"
+            "  --queues=N     make a multiqueue tap and send its N queue fds\n"
+            "                 in one message (1..%d; default 1: one fd, as\n"
+            "                 QEMU's helper)\n"
             "  --help         print this help and exit\n"
             "  --version      print the version and exit\n"
             "\n"
             "ACL file: %s\n"
             "See the qemu-bridge-helper(8) manual page for its format.\n",
-            CONFIG_BRIDGE_CONF);
+            HELPER_MAX_QUEUES, CONFIG_BRIDGE_CONF);
 }
 
-/* Parses a decimal fd number: digits only, no sign, no spaces. */
-static bool parse_fd_number(const char *s, int *fd)
+/* Parses a decimal number up to INT_MAX: digits only, no sign, no spaces. */
+static bool parse_decimal(const char *s, int *out)
 {
     long value = 0;
 
@@ -52,17 +55,18 @@ static bool parse_fd_number(const char *s, int *fd)
             return false;
         }
     }
-    *fd = (int)value;
+    *out = (int)value;
     return true;
 }
 
 ArgsResult helper_parse_args(int argc, char **argv, HelperArgs *args,
                              char *err, size_t errlen)
 {
-    const char *fd_text = NULL;
+    const char *fd_text = NULL, *queues_text = NULL;
 
     memset(args, 0, sizeof(*args));
     args->unix_fd = -1;
+    args->queues = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -79,6 +83,12 @@ ArgsResult helper_parse_args(int argc, char **argv, HelperArgs *args,
                 return ARGS_ERROR;
             }
             args->bridge = a + 5;
+        } else if (strncmp(a, "--queues=", 9) == 0) {
+            if (queues_text) {
+                helper_fail(err, errlen, "--queues given twice");
+                return ARGS_ERROR;
+            }
+            queues_text = a + 9;
         } else if (strncmp(a, "--fd=", 5) == 0) {
             if (fd_text) {
                 helper_fail(err, errlen, "--fd given twice");
@@ -105,9 +115,16 @@ ArgsResult helper_parse_args(int argc, char **argv, HelperArgs *args,
         helper_fail(err, errlen, "missing --fd=UNIXFD");
         return ARGS_ERROR;
     }
-    if (!parse_fd_number(fd_text, &args->unix_fd)) {
+    if (!parse_decimal(fd_text, &args->unix_fd)) {
         helper_fail(err, errlen,
                     "--fd=%s: not a decimal file descriptor number", fd_text);
+        return ARGS_ERROR;
+    }
+    if (queues_text && (!parse_decimal(queues_text, &args->queues) ||
+                        args->queues < 1 ||
+                        args->queues > HELPER_MAX_QUEUES)) {
+        helper_fail(err, errlen, "--queues=%s: expected a number from 1 "
+                    "to %d", queues_text, HELPER_MAX_QUEUES);
         return ARGS_ERROR;
     }
     return ARGS_RUN;

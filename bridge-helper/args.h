@@ -1,6 +1,8 @@
 /*
  * The bridge helper's command line: QEMU's helper protocol arguments
- * (--br=BRIDGE --fd=UNIXFD [--use-vnet], plus --help and --version).
+ * (--br=BRIDGE --fd=UNIXFD [--use-vnet], plus --help and --version), and
+ * this project's extension --queues=N (a multiqueue tap, N fds sent in one
+ * message; without it the helper behaves exactly as QEMU's).
  *
  * A unit of its own so that the unit tests check argument validation
  * without running the privileged part of the helper.
@@ -21,10 +23,18 @@
 
 #define HELPER_NAME "qemu-bridge-helper"
 #define HELPER_USAGE \
-    "Usage: " HELPER_NAME " [--use-vnet] --br=bridge --fd=unixfd"
+    "Usage: " HELPER_NAME " [--use-vnet] [--queues=N] --br=bridge --fd=unixfd"
+
+/*
+ * The most queues one tap may get here.  A queue is an fd and a socket
+ * buffer in the kernel; 64 is far beyond what a guest spreads flows over
+ * (one queue pair per vCPU) and well under the kernel's 256.
+ */
+#define HELPER_MAX_QUEUES 64
 
 typedef struct HelperArgs {
     bool use_vnet;
+    int queues;                 /* 1: one plain tap, as QEMU's helper */
     const char *bridge;         /* points into argv */
     int unix_fd;
 } HelperArgs;

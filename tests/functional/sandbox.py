@@ -66,6 +66,7 @@ TUNGETIFF = 0x800454D2
 IFF_TAP = 0x0002
 IFF_NO_PI = 0x1000
 IFF_VNET_HDR = 0x4000
+IFF_MULTI_QUEUE = 0x0100
 
 
 class SandboxError(RuntimeError):
@@ -363,10 +364,11 @@ def tap_info(fd):
     return name, flags
 
 
-def run_helper(sandbox, helper, args, user=None, timeout=30):
+def run_helper(sandbox, helper, args, user=None, timeout=30, fds=None):
     """Runs HELPER ARGS inside SANDBOX the way QEMU does: a socketpair, our
     end kept here, theirs passed as --fd (append "{fd}" in ARGS where the fd
-    number goes).  Returns (returncode, stderr, tap fd or None)."""
+    number goes).  Returns (returncode, stderr, tap fd or None); with FDS=N
+    (--queues=N) the third item is the list of fds received instead."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         argv = [helper] + [a.replace("{fd}", str(theirs.fileno())) for a in args]
@@ -374,11 +376,16 @@ def run_helper(sandbox, helper, args, user=None, timeout=30):
                               pass_fds=(theirs.fileno(),), capture_output=True,
                               text=True, timeout=timeout)
         theirs.close()
-        tapfd = None
+        tapfd = None if fds is None else []
         if proc.returncode == 0:
             ours.settimeout(5)
-            msg, fds, _, _ = socket.recv_fds(ours, 1, 1)
-            tapfd = fds[0] if fds else None
+            # room for more than asked: an extra fd would show
+            msg, got, _, _ = socket.recv_fds(ours, 1, (fds or 1) + 1)
+            if fds is not None:
+                tapfd = got
+            else:
+                assert len(got) <= 1, got
+                tapfd = got[0] if got else None
         return proc.returncode, proc.stderr, tapfd
     finally:
         theirs.close()

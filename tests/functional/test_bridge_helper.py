@@ -14,7 +14,8 @@ import time
 
 import pytest
 
-from sandbox import (IFF_NO_PI, IFF_TAP, IFF_VNET_HDR, SANDBOX_USER,
+from sandbox import (IFF_MULTI_QUEUE, IFF_NO_PI, IFF_TAP, IFF_VNET_HDR,
+                     SANDBOX_USER,
                      SANDBOX_USER_OUTSIDE,
                      run_helper, tap_info)
 
@@ -147,6 +148,10 @@ def test_bad_targets(sandbox, helper):
     (["--br=br0", "--fd=1"], r"--fd=1 is not a socket"),
     (["--br=br0", "--fd=4242"], r"--fd=4242: Bad file descriptor"),
     (["--br=br0", "--fd={fd}", "--vhost"], r"unknown argument '--vhost'"),
+    (["--br=br0", "--fd={fd}", "--queues=0"],
+     r"--queues=0: expected a number from 1 to 64"),
+    (["--br=br0", "--fd={fd}", "--queues=65"],
+     r"--queues=65: expected a number from 1 to 64"),
 ])
 def test_bad_arguments(sandbox, helper, args, message):
     assert_failure(sandbox, helper, args, message)
@@ -155,7 +160,57 @@ def test_bad_arguments(sandbox, helper, args, message):
 def test_usage_on_unknown_argument(sandbox, helper):
     rc, err, _ = run_helper(sandbox, helper, ["--nope"])
     assert rc == 1
-    assert "Usage: qemu-bridge-helper [--use-vnet] --br=bridge --fd=unixfd" in err
+    assert "Usage: qemu-bridge-helper [--use-vnet] [--queues=N] " \
+        "--br=bridge --fd=unixfd" in err
+
+
+@pytest.mark.parametrize("queues", [2, 8, 64])
+def test_multiqueue_tap(sandbox, helper, queues):
+    """--queues=N: one multiqueue tap on the bridge, its N queue fds in
+    one message; the tap lives until the last of them is closed."""
+    rc, err, fds = run_helper(sandbox, helper,
+                              ["--use-vnet", f"--queues={queues}",
+                               "--br=br0", "--fd={fd}"], fds=queues)
+    assert rc == 0 and err == "", err
+    assert len(fds) == queues
+    infos = [tap_info(fd) for fd in fds]
+    name = infos[0][0]
+    for tap, flags in infos:
+        assert tap == name
+        assert flags & (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR |
+                        IFF_MULTI_QUEUE) == \
+            IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE
+    link = sandbox.link(name)
+    assert link["master"] == "br0" and "UP" in link["flags"]
+    assert link["linkinfo"]["info_data"]["multi_queue"] is True
+    assert link["num_tx_queues"] == link["num_rx_queues"] >= queues
+    assert sandbox.taps() == [name]
+    for fd in fds[:-1]:
+        os.close(fd)
+    assert sandbox.link(name) is not None     # one queue still open
+    os.close(fds[-1])
+    assert sandbox.taps() == []
+
+
+def test_one_queue_is_qemus_protocol(sandbox, helper):
+    """--queues=1, like no --queues: one fd, and no multiqueue flag, so a
+    QEMU-style caller cannot tell the difference."""
+    for extra in ([], ["--queues=1"]):
+        rc, err, fds = run_helper(sandbox, helper,
+                                  extra + ["--br=br0", "--fd={fd}"], fds=1)
+        assert rc == 0 and len(fds) == 1, err
+        assert not tap_info(fds[0])[1] & IFF_MULTI_QUEUE
+        os.close(fds[0])
+
+
+def test_multiqueue_failure_leaves_nothing(sandbox, helper):
+    """A failure after the queues were opened (the bridge is denied late:
+    here, a bridge that is not a bridge) leaves no tap."""
+    sandbox.run(["ip", "link", "add", "notbr", "type", "veth", "peer",
+                 "name", "notbr-p"], check=True)
+    sandbox.set_acl("allow all\n")
+    assert_failure(sandbox, helper, ["--queues=4", "--br=notbr", "--fd={fd}"],
+                   r"'notbr' is not a bridge")
 
 
 def test_inet_socket_is_refused(sandbox, helper):

@@ -501,6 +501,10 @@ static void test_args(void)
                     ==, ARGS_RUN);
     g_assert_false(args.use_vnet);
     g_assert_cmpint(args.unix_fd, ==, 10);
+    g_assert_cmpint(args.queues, ==, 1);        /* QEMU's protocol */
+    g_assert_cmpint(run_parse_args(&args, err, "--br=br0", "--fd=3",
+                                   "--queues=64", NULL), ==, ARGS_RUN);
+    g_assert_cmpint(args.queues, ==, 64);
 
     expect_args_error("missing --br=BRIDGE", "--fd=3", NULL, NULL);
     expect_args_error("missing --fd=UNIXFD", "--br=br0", NULL, NULL);
@@ -532,6 +536,14 @@ static void test_args(void)
     expect_args_error("unknown argument 'br0'", "br0", NULL, NULL);
     expect_args_error("--br given twice", "--br=a", "--br=b", "--fd=3");
     expect_args_error("--fd given twice", "--br=a", "--fd=3", "--fd=4");
+    expect_args_error("--queues=0: expected a number from 1 to 64",
+                      "--br=br0", "--fd=3", "--queues=0");
+    expect_args_error("--queues=65: expected a number from 1 to 64",
+                      "--br=br0", "--fd=3", "--queues=65");
+    expect_args_error("--queues=two: expected a number from 1 to 64",
+                      "--br=br0", "--fd=3", "--queues=two");
+    expect_args_error("--queues given twice", "--br=a", "--queues=2",
+                      "--queues=2");
 }
 
 static void test_unix_socket_check(void)

@@ -98,6 +98,10 @@ enum {
 #define SATP_MODE_BARE 0
 #define SATP_MODE_SV39 8
 #define SATP_MODE_SV48 9
+#define SATP_MODE_SV57 10
+#define SATP_ASID_SHIFT 44
+#define SATP_ASID_BITS 16
+#define SATP_ASID_MASK (((1ull << SATP_ASID_BITS) - 1) << SATP_ASID_SHIFT)
 #define SATP_PPN_MASK ((1ull << 44) - 1)
 
 /* fflags bits */
@@ -213,6 +217,24 @@ typedef struct TLBSet {
     TLBEntry exec[TLB_SIZE];
 } TLBSet;
 
+/*
+ * The translated modes' TLB sets are kept per address space: a slot holds
+ * the U and S sets filled under one satp value (mode, ASID, root), so a
+ * satp write that returns to a recent address space finds its entries
+ * (mmu.c has the rules).  Slot s owns sets 1 + 2s (U) and 2 + 2s (S);
+ * set 0 is M's identity map.
+ */
+#define TLB_SLOTS 8
+#define TLB_NSETS (1 + 2 * TLB_SLOTS)
+
+typedef struct TLBSlot {
+    uint64_t satp;          /* the address space whose entries it holds */
+    uint64_t last_use;      /* for replacing the least recently used */
+    bool used;              /* may hold entries: flush before reuse */
+    bool sum_used;          /* holds S entries of U pages (SUM) */
+    bool mxr_used;          /* holds read entries of execute-only pages */
+} TLBSlot;
+
 enum { ACC_READ, ACC_WRITE, ACC_EXEC };
 
 struct RISCVCPU {
@@ -224,6 +246,7 @@ struct RISCVCPU {
     DecodedPage *fetch_page;
     TLBSet *dtlb;               /* TLB of the data-access mode */
     uint64_t slice_count;       /* instructions so far in this slice (synced) */
+    TLBSet *tlb[4];             /* by privilege: the current sets (2 = M's) */
     uint64_t f[32];
     unsigned priv;
     unsigned data_mode;         /* priv, or MPP when MPRV applies */
@@ -263,7 +286,12 @@ struct RISCVCPU {
     uint32_t hartid;
     RISCVBus *bus;
     DecodedInsn tmp_insn;       /* an instruction straddling two pages */
-    TLBSet tlb[4];              /* indexed by privilege (2 unused) */
+    /* the TLB (mmu.c): per hart, like everything else here */
+    uint64_t walk_pte;          /* leaf PTE of the last successful walk */
+    uint64_t slot_clock;
+    unsigned cur_slot;
+    TLBSlot slots[TLB_SLOTS];
+    TLBSet tlb_sets[TLB_NSETS];
 };
 
 /* decode.c: EXT is the bus's RISCV_EXT() set */
@@ -321,9 +349,16 @@ bool riscv_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size,
                       uint64_t val);
 bool riscv_fetch_refill(RISCVCPU *cpu, uint64_t pc);
 bool riscv_fetch_crosspage(RISCVCPU *cpu, uint64_t pc, uint32_t *insn);
+/* All sets empty, the slot of the current satp selected. */
+void riscv_tlb_reset(RISCVCPU *cpu);
+/* satp changed: switch to the slot of its address space. */
+void riscv_tlb_select(RISCVCPU *cpu);
+/* SFENCE.VMA for all address spaces, or for one ASID only */
 void riscv_tlb_flush(RISCVCPU *cpu);
-void riscv_tlb_flush_mode(RISCVCPU *cpu, unsigned mode, bool read,
-                          bool write);
+void riscv_tlb_flush_asid(RISCVCPU *cpu, unsigned asid);
+/* mstatus.SUM or MXR was cleared: drop what they allowed */
+void riscv_tlb_sum_cleared(RISCVCPU *cpu);
+void riscv_tlb_mxr_cleared(RISCVCPU *cpu);
 void riscv_tlb_drop_code_page(RISCVBus *bus, DecodedPage *p,
                               uint64_t ppage);
 void riscv_update_data_mode(RISCVCPU *cpu);

@@ -93,9 +93,7 @@ void riscv_cpu_reset(RISCVCPU *cpu, uint64_t reset_pc)
     cpu->storm_hit = false;
     cpu->storm_count = 0;
     cpu->last_exc_cause = ~0ull;
-    memset(cpu->tlb, 0xff, sizeof(cpu->tlb));
-    riscv_reset_fetch(cpu);
-    riscv_update_data_mode(cpu);
+    riscv_tlb_reset(cpu);
     riscv_sstc_update(cpu);         /* STCE is clear: no timer */
 }
 
@@ -140,7 +138,7 @@ RISCVRunResult riscv_cpu_run(RISCVCPU *cpu, uint64_t budget)
         vbase = cpu->fetch_vbase; \
         fpage = cpu->fetch_page; \
         dtlb = cpu->dtlb; \
-        itlb = cpu->tlb[cpu->priv].exec; \
+        itlb = cpu->tlb[cpu->priv]->exec; \
         dend = d; \
     } while (0)
     /*

@@ -98,11 +98,10 @@ static void write_mstatus(RISCVCPU *cpu, uint64_t val, uint64_t wmask)
     cpu->mstatus = s;
     /* entries filled under SUM or MXR are wrong once they are cleared */
     if ((old & MSTATUS_SUM) && !(s & MSTATUS_SUM)) {
-        riscv_tlb_flush_mode(cpu, RISCV_PRIV_S, true, true);
+        riscv_tlb_sum_cleared(cpu);
     }
     if ((old & MSTATUS_MXR) && !(s & MSTATUS_MXR)) {
-        riscv_tlb_flush_mode(cpu, RISCV_PRIV_S, true, false);
-        riscv_tlb_flush_mode(cpu, RISCV_PRIV_U, true, false);
+        riscv_tlb_mxr_cleared(cpu);
     }
     riscv_update_data_mode(cpu);
 }
@@ -258,9 +257,13 @@ static void write_satp(RISCVCPU *cpu, uint64_t val)
           (mode == SATP_MODE_SV48 && cpu->max_satp_mode >= SATP_MODE_SV48))) {
         return; /* unsupported mode: the whole write has no effect */
     }
-    /* no ASID bits: every satp write flushes, which is always correct */
-    cpu->satp = (val & SATP_PPN_MASK) | ((uint64_t)mode << SATP_MODE_SHIFT);
-    riscv_tlb_flush(cpu);
+    /*
+     * No flush: entries are kept per address space (mode, ASID, root),
+     * and the guest fences what it changes, as the spec requires.
+     */
+    cpu->satp = (val & (SATP_PPN_MASK | SATP_ASID_MASK)) |
+                ((uint64_t)mode << SATP_MODE_SHIFT);
+    riscv_tlb_select(cpu);
 }
 
 /* The envcfg fields of the enabled extensions; CBIE 10 is reserved. */

@@ -335,9 +335,10 @@ static void test_satp_warl(void)
     g_assert_cmphex(tm_x(tm, 3), ==, 9ull << 60 | 0x1234);
     g_assert_cmphex(tm_x(tm, 4), ==, 9ull << 60 | 0x1234);
     g_assert_cmphex(tm_x(tm, 5), ==, sv39);
-    /* ASID bits are not implemented: they read as zero */
+    /* all 16 ASID bits are writable (Linux probes with all ones) */
     riscv_cpu_csr_write(tm->cpu, CSR_SATP, sv39 | 0xffffull << 44);
-    g_assert_cmphex(tm_csr(tm, CSR_SATP), ==, sv39);
+    g_assert_cmphex(tm_csr(tm, CSR_SATP), ==, sv39 | 0xffffull << 44);
+    riscv_cpu_csr_write(tm->cpu, CSR_SATP, sv39);
     /* a machine that advertises Sv39 only */
     riscv_cpu_set_max_satp_mode(tm->cpu, 8);
     riscv_cpu_csr_write(tm->cpu, CSR_SATP, 9ull << 60);
@@ -424,6 +425,92 @@ static void test_sfence(void)
     g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_ECALL_S);
     g_assert_cmphex(tm_x(tm, 2), ==, 1);
     g_assert_cmphex(tm_x(tm, 5), ==, 2);
+    mmu_free(m);
+}
+
+/*
+ * ASIDs: translations cached for one ASID survive switching to another and
+ * back (no flush on satp writes), SFENCE.VMA with rs2 drops only that
+ * ASID's, and without rs2 everything.  The page table changes without a
+ * fence, so what a load sees tells whether its translation was cached.
+ */
+static void test_asid(void)
+{
+    Mmu *m = mmu_new(3);
+    TestMachine *tm = m->tm;
+    uint64_t pte = map(m, VA, DATA, PTE_RW, 0);
+    uint64_t satp = tm_csr(tm, CSR_SATP);
+
+    tm_write64(tm, DATA, 1);
+    tm_write64(tm, DATA + 0x1000, 2);
+    tm_write64(tm, DATA + 0x2000, 3);
+    emit_li(tm, 1, VA);
+    emit_li(tm, 10, satp | 1ull << 44);         /* ASID 1 */
+    emit_li(tm, 11, satp | 2ull << 44);         /* ASID 2 */
+    emit_li(tm, 12, 1);
+    emit_li(tm, 13, 2);
+    emit_li(tm, 3, pte);
+    emit(tm, e_csrrw(0, CSR_SATP, 10));
+    emit(tm, e_ld(2, 1, 0));                    /* ASID 1 caches VA -> 1 */
+    emit_li(tm, 4, ((DATA + 0x1000) >> 12) << 10 | PTE_RW);
+    emit(tm, e_sd(4, 3, 0));                    /* remap, no fence */
+    emit(tm, e_csrrw(0, CSR_SATP, 11));
+    emit(tm, e_ld(5, 1, 0));                    /* ASID 2 walks: 2 */
+    emit(tm, e_csrrw(0, CSR_SATP, 10));
+    emit(tm, e_ld(6, 1, 0));                    /* ASID 1 kept its entry */
+    emit(tm, enc_r(0x09, 13, 0, 0, 0, 0x73));   /* sfence.vma x0, ASID 2 */
+    emit(tm, e_ld(7, 1, 0));                    /* still ASID 1's */
+    emit(tm, enc_r(0x09, 12, 0, 0, 0, 0x73));   /* sfence.vma x0, ASID 1 */
+    emit(tm, e_ld(8, 1, 0));                    /* walks again: 2 */
+    emit_li(tm, 4, ((DATA + 0x2000) >> 12) << 10 | PTE_RW);
+    emit(tm, e_sd(4, 3, 0));
+    emit(tm, e_csrrw(0, CSR_SATP, 11));
+    emit(tm, e_ld(9, 1, 0));                    /* ASID 2 was flushed: 3 */
+    emit(tm, e_csrrw(0, CSR_SATP, 10));
+    emit(tm, e_ld(14, 1, 0));                   /* ASID 1: cached 2 */
+    emit(tm, E_SFENCE_VMA);                     /* every ASID */
+    emit(tm, e_ld(15, 1, 0));
+    emit(tm, E_ECALL);
+    map(m, pte & ~0xfffull, pte & ~0xfffull, PTE_RW, 0); /* table page */
+    run_as(m, RISCV_PRIV_S, CODE);
+    g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_ECALL_S);
+    g_assert_cmphex(tm_x(tm, 2), ==, 1);
+    g_assert_cmphex(tm_x(tm, 5), ==, 2);
+    g_assert_cmphex(tm_x(tm, 6), ==, 1);
+    g_assert_cmphex(tm_x(tm, 7), ==, 1);
+    g_assert_cmphex(tm_x(tm, 8), ==, 2);
+    g_assert_cmphex(tm_x(tm, 9), ==, 3);
+    g_assert_cmphex(tm_x(tm, 14), ==, 2);
+    g_assert_cmphex(tm_x(tm, 15), ==, 3);
+    mmu_free(m);
+}
+
+/* More address spaces than TLB slots: the oldest are evicted, not wrong. */
+static void test_asid_many(void)
+{
+    Mmu *m = mmu_new(3);
+    TestMachine *tm = m->tm;
+    uint64_t satp = tm_csr(tm, CSR_SATP);
+
+    map(m, VA, DATA, PTE_RW, 0);
+    tm_write64(tm, DATA, 7);
+    /* 40 ASIDs, each loads VA; the sum must be 40 * 7 */
+    emit_li(tm, 1, VA);
+    emit_li(tm, 10, satp);
+    emit_li(tm, 11, 1ull << 44);
+    emit_li(tm, 12, 40);
+    emit_li(tm, 5, 0);
+    emit(tm, e_add(10, 10, 11));                /* loop: next ASID */
+    emit(tm, e_csrrw(0, CSR_SATP, 10));
+    emit(tm, e_ld(2, 1, 0));
+    emit(tm, e_add(5, 5, 2));
+    emit(tm, e_addi(12, 12, -1));
+    emit(tm, e_bne(12, 0, -20));
+    emit(tm, E_ECALL);
+    run_as(m, RISCV_PRIV_S, CODE);
+    g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_ECALL_S);
+    g_assert_cmpuint(tm_x(tm, 5), ==, 40 * 7);
+    g_assert_cmphex(tm_csr(tm, CSR_SATP), ==, satp | 40ull << 44);
     mmu_free(m);
 }
 
@@ -634,6 +721,8 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/mmu/noncanonical", test_noncanonical);
     g_test_add_func("/cpu/mmu/split-fault", test_split_fault);
     g_test_add_func("/cpu/mmu/sfence", test_sfence);
+    g_test_add_func("/cpu/mmu/asid", test_asid);
+    g_test_add_func("/cpu/mmu/asid-many", test_asid_many);
     g_test_add_func("/cpu/mmu/svpbmt", test_svpbmt);
     g_test_add_func("/cpu/mmu/svnapot", test_svnapot);
     g_test_add_func("/cpu/mmu/cbo-faults", test_cbo_faults);

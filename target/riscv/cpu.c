@@ -187,11 +187,17 @@ RISCVRunResult riscv_cpu_run(RISCVCPU *cpu, uint64_t budget)
         } \
         RELOAD(); \
     } while (0)
-    /* fast path: aligned access within a page the TLB maps to host RAM */
+    /*
+     * Fast path: an access within one page the TLB maps to host RAM,
+     * aligned or not (x86 hosts load misaligned words at full speed).
+     * The tag is compared with the page of the access's last byte: an
+     * access running into the next page never matches, because the entry
+     * at TLB_IDX(a) cannot hold the next page.
+     */
 #define LOAD(T, SZ, out) do { \
         uint64_t a_ = x[d->rs1] + (int64_t)d->imm; \
         const TLBEntry *e_ = &dtlb->read[TLB_IDX(a_)]; \
-        if (likely((a_ & (PAGE_MASK | ((SZ) - 1))) == e_->vtag)) { \
+        if (likely(((a_ + (SZ) - 1) & PAGE_MASK) == e_->vtag)) { \
             T v_; \
             memcpy(&v_, (const void *)(uintptr_t)(a_ + e_->addend), SZ); \
             out = (uint64_t)v_; \
@@ -204,7 +210,7 @@ RISCVRunResult riscv_cpu_run(RISCVCPU *cpu, uint64_t budget)
 #define STORE(SZ, val) do { \
         uint64_t a_ = x[d->rs1] + (int64_t)d->imm, v_ = (val); \
         const TLBEntry *e_ = &dtlb->write[TLB_IDX(a_)]; \
-        if (likely((a_ & (PAGE_MASK | ((SZ) - 1))) == e_->vtag)) { \
+        if (likely(((a_ + (SZ) - 1) & PAGE_MASK) == e_->vtag)) { \
             memcpy((void *)(uintptr_t)(a_ + e_->addend), &v_, SZ); \
         } else { \
             CALL_OR_TRAP(riscv_store_slow(cpu, a_, SZ, v_)); \

@@ -404,6 +404,48 @@ static void test_split_fault(void)
     mmu_free(m);
 }
 
+/*
+ * Misaligned accesses: within a page they take the TLB fast path (the
+ * second access of each pair hits); across pages each half goes to its
+ * own physical page, here not adjacent to the first.
+ */
+static void test_misaligned(void)
+{
+    Mmu *m = mmu_new(3);
+    TestMachine *tm = m->tm;
+
+    map(m, VA, DATA, PTE_RW, 0);
+    map(m, VA + 0x1000, DATA + 0x5000, PTE_RW, 0);
+    for (unsigned i = 0; i < 16; i++) {
+        tm->ram[DATA - RAM_BASE + 0xff0 + i] = 0x10 + i;
+        tm->ram[DATA - RAM_BASE + 0x5000 + i] = 0x50 + i;
+        tm->ram[DATA - RAM_BASE + 0x1000 + i] = 0xee;  /* adjacent: unused */
+    }
+    emit_li(tm, 1, VA + 0xff0);
+    emit_li(tm, 8, VA);
+    emit(tm, e_ld(2, 1, 3));                    /* in page */
+    emit(tm, e_ld(3, 1, 1));                    /* in page, TLB hit */
+    emit(tm, e_lw(4, 1, 14));                   /* across */
+    emit(tm, e_ld(5, 1, 11));                   /* across */
+    emit_li(tm, 6, 0x0123456789abcdefull);
+    emit(tm, e_sd(6, 1, 13));                   /* across */
+    emit(tm, e_sh(6, 8, 7));                    /* in page */
+    emit(tm, e_lhu(7, 8, 7));
+    emit(tm, E_ECALL);
+    run_as(m, RISCV_PRIV_S, CODE);
+    g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_ECALL_S);
+    g_assert_cmphex(tm_x(tm, 2), ==, 0x1a19181716151413ull);
+    g_assert_cmphex(tm_x(tm, 3), ==, 0x1817161514131211ull);
+    g_assert_cmphex(tm_x(tm, 4), ==, 0x51501f1e);
+    g_assert_cmphex(tm_x(tm, 5), ==, 0x5251501f1e1d1c1bull);
+    g_assert_cmphex(tm_read32(tm, DATA + 0xffc) >> 8, ==, 0xabcdef);
+    g_assert_cmphex(tm_read32(tm, DATA + 0x5000), ==, 0x23456789);
+    g_assert_cmphex(tm_read32(tm, DATA + 0x5004) & 0xff, ==, 0x01);
+    g_assert_cmphex(tm_read32(tm, DATA + 0x1000), ==, 0xeeeeeeee);
+    g_assert_cmphex(tm_x(tm, 7), ==, 0xcdef);
+    mmu_free(m);
+}
+
 static void test_sfence(void)
 {
     Mmu *m = mmu_new(3);
@@ -720,6 +762,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/mmu/mprv", test_mprv);
     g_test_add_func("/cpu/mmu/noncanonical", test_noncanonical);
     g_test_add_func("/cpu/mmu/split-fault", test_split_fault);
+    g_test_add_func("/cpu/mmu/misaligned", test_misaligned);
     g_test_add_func("/cpu/mmu/sfence", test_sfence);
     g_test_add_func("/cpu/mmu/asid", test_asid);
     g_test_add_func("/cpu/mmu/asid-many", test_asid_many);

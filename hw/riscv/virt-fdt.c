@@ -145,6 +145,18 @@ static void add_cpus(FdtBuilder *b, VirtMachineState *s)
     end(b);
 }
 
+/* The counters' events for OpenSBI's SBI PMU, as QEMU 7.2 writes them */
+static void add_pmu(FdtBuilder *b)
+{
+    size_t ncells;
+    const uint32_t *cells = riscv_pmu_dt_events(&ncells);
+
+    begin(b, "pmu");
+    prop_cells(b, "riscv,event-to-mhpmcounters", cells, ncells);
+    prop_str(b, "compatible", "riscv,pmu");
+    end(b);
+}
+
 /* interrupts-extended = <intc(h) irq_a intc(h) irq_b ...> for every hart */
 static void prop_irqs_ext(FdtBuilder *b, unsigned harts, uint32_t irq_a,
                           uint32_t irq_b)
@@ -318,6 +330,7 @@ void *virt_create_fdt(VirtMachineState *s, Error **errp)
     prop_reg(&b, dram->base, s->ms->ram_size);
     end(&b);
 
+    add_pmu(&b);
     add_cpus(&b, s);
     add_soc(&b, s);
     end(&b);

@@ -262,7 +262,9 @@ struct RISCVCPU {
     uint64_t pmpcfg[2], pmpaddr[16];
     uint32_t fflags, frm;
     uint64_t icount;            /* committed count of finished slices */
-    uint64_t cycle_off, instret_off, cycle_frozen, instret_frozen;
+    /* counters (pmu.c), indexed like their CSRs: 0 cycle .. 31 */
+    uint64_t ctr_val[32], ctr_base[32], mhpmevent[32];
+    uint64_t tlb_misses[3];     /* by ACC_*: data read, write, fetch */
     unsigned max_satp_mode;
 
     /* LR/SC: physical address of the reservation */
@@ -374,7 +376,16 @@ void riscv_log(RISCVCPU *cpu, unsigned cat, const char *fmt, ...)
 
 /* csr.c */
 bool riscv_csr_exec(RISCVCPU *cpu, const DecodedInsn *d);
+
+/*
+ * pmu.c: the counter CSRs (cycle, instret, hpmcounter*, their m* forms,
+ * mhpmevent*, mcountinhibit) after csr.c's access checks; false for other
+ * CSRs.  BY_INSN: written by a Zicsr instruction, which does not count.
+ */
 uint64_t riscv_counter_now(const RISCVCPU *cpu);
+void riscv_pmu_reset(RISCVCPU *cpu);
+bool riscv_pmu_read(const RISCVCPU *cpu, unsigned csr, uint64_t *val);
+bool riscv_pmu_write(RISCVCPU *cpu, unsigned csr, uint64_t val, bool by_insn);
 uint64_t riscv_time_now(const RISCVCPU *cpu);
 /*
  * Sstc.  poll: STIP from time >= stimecmp, wherever interrupts are looked

@@ -81,12 +81,11 @@ void riscv_cpu_reset(RISCVCPU *cpu, uint64_t reset_pc)
     cpu->mepc = cpu->sepc = cpu->mcause = cpu->scause = 0;
     cpu->mtval = cpu->stval = cpu->satp = 0;
     cpu->mcounteren = cpu->scounteren = cpu->menvcfg = cpu->senvcfg = 0;
-    cpu->mcountinhibit = 0;
     cpu->stimecmp = 0;
     memset(cpu->pmpcfg, 0, sizeof(cpu->pmpcfg));
     memset(cpu->pmpaddr, 0, sizeof(cpu->pmpaddr));
     cpu->fflags = cpu->frm = 0;
-    cpu->cycle_off = cpu->instret_off = 0;
+    riscv_pmu_reset(cpu);
     cpu->res_valid = false;
     cpu->wfi = false;
     cpu->exit_request = false;

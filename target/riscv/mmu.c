@@ -414,6 +414,7 @@ bool riscv_load_slow(RISCVCPU *cpu, uint64_t va, unsigned size,
     if ((va & (PAGE_SIZE - 1)) + size > PAGE_SIZE) {
         return load_split(cpu, va, size, val);
     }
+    cpu->tlb_misses[ACC_READ]++;
     exc = riscv_translate(cpu, va, ACC_READ, cpu->data_mode, &pa);
     if (exc >= 0) {
         riscv_raise_exception(cpu, exc, va);
@@ -444,6 +445,7 @@ bool riscv_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size,
     if ((va & (PAGE_SIZE - 1)) + size > PAGE_SIZE) {
         return store_split(cpu, va, size, val);
     }
+    cpu->tlb_misses[ACC_WRITE]++;
     exc = riscv_translate(cpu, va, ACC_WRITE, cpu->data_mode, &pa);
     if (exc >= 0) {
         riscv_raise_exception(cpu, exc, va);
@@ -477,8 +479,10 @@ bool riscv_fetch_refill(RISCVCPU *cpu, uint64_t pc)
         uint64_t pa;
         RISCVRegion *r;
         DecodedPage *p;
-        int exc = riscv_translate(cpu, pc, ACC_EXEC, cpu->priv, &pa);
+        int exc;
 
+        cpu->tlb_misses[ACC_EXEC]++;
+        exc = riscv_translate(cpu, pc, ACC_EXEC, cpu->priv, &pa);
         if (exc >= 0) {
             riscv_raise_exception(cpu, exc, pc);
             return false;

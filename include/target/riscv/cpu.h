@@ -133,6 +133,12 @@ int riscv_ext_lookup(const char *name);
 bool riscv_model_extensions(const char *model, uint32_t *ext);
 /* The riscv,isa string QEMU 7.2 generates for EXT, to g_free(). */
 char *riscv_isa_string(uint32_t ext);
+/*
+ * The performance counters' riscv,event-to-mhpmcounters cells for the
+ * device tree's riscv,pmu node (as QEMU 7.2 writes them): NCELLS cells,
+ * triples of first event, last event and the mask of counters.
+ */
+const uint32_t *riscv_pmu_dt_events(size_t *ncells);
 
 /* ---- bus ---- */
 /* A new bus implements no optional extension. */

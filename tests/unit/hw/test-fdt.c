@@ -117,6 +117,17 @@ static void test_root_memory_chosen(void)
                     "/soc/serial@10000000");
 }
 
+/* the counters' events for OpenSBI, where QEMU 7.2 puts them */
+static void test_pmu(void)
+{
+    g_autofree void *fdt = make_fdt(1, 256 * MiB);
+    size_t n;
+    const uint32_t *events = riscv_pmu_dt_events(&n);
+
+    g_assert_true(has_compat(fdt, "/pmu", "riscv,pmu"));
+    check_cells(fdt, "/pmu", "riscv,event-to-mhpmcounters", events, (int)n);
+}
+
 static void test_cpus(void)
 {
     g_autofree void *fdt = make_fdt(1, 128 * MiB);
@@ -253,6 +264,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/fdt/root-memory-chosen", test_root_memory_chosen);
+    g_test_add_func("/fdt/pmu", test_pmu);
     g_test_add_func("/fdt/cpus", test_cpus);
     g_test_add_func("/fdt/cpu-extensions", test_cpu_extensions);
     g_test_add_func("/fdt/soc-devices", test_soc_devices);

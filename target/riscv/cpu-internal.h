@@ -61,6 +61,8 @@ enum {
     CSR_MTVAL = 0x343, CSR_MIP = 0x344,
     CSR_PMPCFG0 = 0x3a0, CSR_PMPCFG2 = 0x3a2,
     CSR_PMPADDR0 = 0x3b0, CSR_PMPADDR15 = 0x3bf,
+    CSR_TSELECT = 0x7a0, CSR_TDATA1 = 0x7a1, CSR_TDATA2 = 0x7a2,
+    CSR_TDATA3 = 0x7a3, CSR_TINFO = 0x7a4,
     CSR_MCYCLE = 0xb00, CSR_MINSTRET = 0xb02,
     CSR_MHPMCOUNTER3 = 0xb03, CSR_MHPMCOUNTER31 = 0xb1f,
 };
@@ -237,6 +239,12 @@ typedef struct TLBSlot {
 
 enum { ACC_READ, ACC_WRITE, ACC_EXEC };
 
+#define RISCV_TRIGGERS 2
+/* what a trigger watches (mcontrol's bits); index n of trig_modes is 1 << n */
+#define TRIG_LOAD 1u
+#define TRIG_STORE 2u
+#define TRIG_EXEC 4u
+
 struct RISCVCPU {
     /* hot: touched by every instruction */
     uint64_t x[33];
@@ -265,6 +273,9 @@ struct RISCVCPU {
     /* counters (pmu.c), indexed like their CSRs: 0 cycle .. 31 */
     uint64_t ctr_val[32], ctr_base[32], mhpmevent[32];
     uint64_t tlb_misses[3];     /* by ACC_*: data read, write, fetch */
+    /* Sdtrig (trigger.c) */
+    uint64_t tselect, tdata1[RISCV_TRIGGERS], tdata2[RISCV_TRIGGERS];
+    uint8_t trig_modes[3];      /* by TRIG_* bit: privilege levels watched */
     unsigned max_satp_mode;
 
     /* LR/SC: physical address of the reservation */
@@ -358,6 +369,8 @@ void riscv_tlb_select(RISCVCPU *cpu);
 /* SFENCE.VMA for all address spaces, or for one ASID only */
 void riscv_tlb_flush(RISCVCPU *cpu);
 void riscv_tlb_flush_asid(RISCVCPU *cpu, unsigned asid);
+/* Drop every data entry of every set (armed load/store triggers) */
+void riscv_tlb_flush_data(RISCVCPU *cpu);
 /* mstatus.SUM or MXR was cleared: drop what they allowed */
 void riscv_tlb_sum_cleared(RISCVCPU *cpu);
 void riscv_tlb_mxr_cleared(RISCVCPU *cpu);
@@ -394,6 +407,21 @@ uint64_t riscv_time_now(const RISCVCPU *cpu);
  */
 void riscv_sstc_poll(RISCVCPU *cpu);
 void riscv_sstc_update(RISCVCPU *cpu);
+
+/*
+ * trigger.c: Sdtrig.  hit: a trigger watching one of KINDS (TRIG_*) in the
+ * current mode matches ADDR: the breakpoint exception is raised, true.
+ */
+void riscv_trigger_reset(RISCVCPU *cpu);
+bool riscv_trigger_csr_read(const RISCVCPU *cpu, unsigned csr,
+                            uint64_t *val);
+bool riscv_trigger_csr_write(RISCVCPU *cpu, unsigned csr, uint64_t val);
+bool riscv_trigger_hit(RISCVCPU *cpu, unsigned kinds, uint64_t addr);
+
+static inline bool riscv_trigger_watched(const RISCVCPU *cpu, unsigned kind)
+{
+    return (cpu->trig_modes[__builtin_ctz(kind)] >> cpu->priv) & 1;
+}
 
 /* cmo.c: Zicbom and Zicboz */
 bool riscv_cbo_exec(RISCVCPU *cpu, const DecodedInsn *d);

@@ -86,6 +86,7 @@ void riscv_cpu_reset(RISCVCPU *cpu, uint64_t reset_pc)
     memset(cpu->pmpaddr, 0, sizeof(cpu->pmpaddr));
     cpu->fflags = cpu->frm = 0;
     riscv_pmu_reset(cpu);
+    riscv_trigger_reset(cpu);
     cpu->res_valid = false;
     cpu->wfi = false;
     cpu->exit_request = false;
@@ -252,6 +253,14 @@ outer:
     cpu->run_limit = budget;
     cpu->slice_count = executed;
     riscv_check_interrupts(cpu);
+    if (unlikely(riscv_trigger_watched(cpu, TRIG_EXEC))) {
+        /* execute triggers: check this pc, then run just its instruction */
+        if (riscv_trigger_hit(cpu, TRIG_EXEC, cpu->pc)) {
+            executed++;
+            goto trapped;
+        }
+        cpu->run_limit = executed + 1;
+    }
     pc = cpu->pc;
     RELOAD();
     DISPATCH();

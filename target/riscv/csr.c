@@ -188,7 +188,8 @@ static bool csr_read(RISCVCPU *cpu, unsigned csr, uint64_t *val, bool rmw)
         *val = cpu->pmpaddr[csr - CSR_PMPADDR0];
         return true;
     }
-    return riscv_pmu_read(cpu, csr, val);
+    return riscv_pmu_read(cpu, csr, val) ||
+           riscv_trigger_csr_read(cpu, csr, val);
 }
 
 static void write_pmpcfg(RISCVCPU *cpu, unsigned n, uint64_t val)
@@ -336,7 +337,8 @@ static bool csr_write(RISCVCPU *cpu, unsigned csr, uint64_t val,
         }
         return true;
     }
-    return riscv_pmu_write(cpu, csr, val, by_insn);
+    return riscv_pmu_write(cpu, csr, val, by_insn) ||
+           riscv_trigger_csr_write(cpu, csr, val);
 }
 
 bool riscv_csr_exec(RISCVCPU *cpu, const DecodedInsn *d)

@@ -263,6 +263,13 @@ void riscv_tlb_flush_asid(RISCVCPU *cpu, unsigned asid)
     riscv_reset_fetch(cpu);
 }
 
+void riscv_tlb_flush_data(RISCVCPU *cpu)
+{
+    for (unsigned i = 0; i < TLB_NSETS; i++) {
+        set_flush_data(&cpu->tlb_sets[i], true);
+    }
+}
+
 void riscv_tlb_sum_cleared(RISCVCPU *cpu)
 {
     for (unsigned i = 0; i < TLB_SLOTS; i++) {
@@ -286,7 +293,8 @@ void riscv_tlb_mxr_cleared(RISCVCPU *cpu)
 
 /*
  * Cache the data translation just made by riscv_translate() for the data
- * mode, noting in the slot what it relied on.
+ * mode, noting in the slot what it relied on; not while a trigger of that
+ * kind is armed in any mode, so every access reaches the check.
  */
 static void tlb_fill(RISCVCPU *cpu, int acc, uint64_t va, uint64_t pa,
                      RISCVRegion *r)
@@ -296,6 +304,9 @@ static void tlb_fill(RISCVCPU *cpu, int acc, uint64_t va, uint64_t pa,
                                    : &cpu->dtlb->read[TLB_IDX(va)];
     TLBSlot *s = &cpu->slots[cpu->cur_slot];
 
+    if (cpu->trig_modes[acc == ACC_WRITE]) {
+        return;
+    }
     if (cpu->data_mode == RISCV_PRIV_S && (cpu->walk_pte & PTE_U)) {
         s->sum_used = true;
     }
@@ -411,6 +422,10 @@ bool riscv_load_slow(RISCVCPU *cpu, uint64_t va, unsigned size,
     RISCVRegion *r;
     int exc;
 
+    if (unlikely(riscv_trigger_watched(cpu, TRIG_LOAD)) &&
+        riscv_trigger_hit(cpu, TRIG_LOAD, va)) {
+        return false;
+    }
     if ((va & (PAGE_SIZE - 1)) + size > PAGE_SIZE) {
         return load_split(cpu, va, size, val);
     }
@@ -442,6 +457,10 @@ bool riscv_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size,
     RISCVRegion *r;
     int exc;
 
+    if (unlikely(riscv_trigger_watched(cpu, TRIG_STORE)) &&
+        riscv_trigger_hit(cpu, TRIG_STORE, va)) {
+        return false;
+    }
     if ((va & (PAGE_SIZE - 1)) + size > PAGE_SIZE) {
         return store_split(cpu, va, size, val);
     }

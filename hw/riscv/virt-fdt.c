@@ -124,7 +124,7 @@ static void add_cpus(FdtBuilder *b, VirtMachineState *s)
             prop_u32(b, "riscv,cboz-block-size", RISCV_CBO_BLOCK_SIZE);
         }
         /* OpenSBI 1.1 ignores harts without mmu-type */
-        prop_str(b, "mmu-type", "riscv,sv48");
+        prop_str(b, "mmu-type", riscv_mmu_type(s->ms->satp_mode));
         begin(b, "interrupt-controller");
         prop_u32(b, "#interrupt-cells", 1);
         prop_empty(b, "interrupt-controller");

@@ -40,7 +40,7 @@ RISCVCPU *riscv_cpu_new(RISCVBus *bus, uint32_t hartid)
     cpu = g_new0(RISCVCPU, 1);
     cpu->bus = bus;
     cpu->hartid = hartid;
-    cpu->max_satp_mode = SATP_MODE_SV48;
+    cpu->max_satp_mode = RISCV_SATP_DEFAULT;
     bus->harts[bus->nharts++] = cpu;
     riscv_cpu_reset(cpu, 0x1000);
     return cpu;
@@ -397,8 +397,8 @@ void riscv_cpu_set_stimer_hook(RISCVCPU *cpu, RISCVTimerFn *fn,
 
 void riscv_cpu_set_max_satp_mode(RISCVCPU *cpu, unsigned mode)
 {
-    cpu->max_satp_mode = mode >= SATP_MODE_SV48 ? SATP_MODE_SV48
-                                                : SATP_MODE_SV39;
+    cpu->max_satp_mode = mode < SATP_MODE_SV39 ? SATP_MODE_BARE
+                       : MIN(mode, SATP_MODE_SV57);
 }
 
 uint32_t riscv_cpu_get_hartid(const RISCVCPU *cpu)

@@ -216,8 +216,7 @@ static void write_satp(RISCVCPU *cpu, uint64_t val)
     unsigned mode = val >> SATP_MODE_SHIFT;
 
     if (mode != SATP_MODE_BARE &&
-        !(mode == SATP_MODE_SV39 ||
-          (mode == SATP_MODE_SV48 && cpu->max_satp_mode >= SATP_MODE_SV48))) {
+        (mode < SATP_MODE_SV39 || mode > cpu->max_satp_mode)) {
         return; /* unsupported mode: the whole write has no effect */
     }
     /*

@@ -1,5 +1,5 @@
 /*
- * Address translation (Sv39/Sv48 with hardware A/D updates, SUM, MXR,
+ * Address translation (Sv39/Sv48/Sv57 with hardware A/D updates, SUM, MXR,
  * MPRV, Svpbmt, Svnapot) and the software TLB behind the run loop's fast
  * paths.
  *
@@ -98,7 +98,7 @@ int riscv_translate(RISCVCPU *cpu, uint64_t va, int acc, unsigned mode,
         *pa = va;
         return -1;
     }
-    levels = satp_mode == SATP_MODE_SV39 ? 3 : 4;
+    levels = satp_mode - SATP_MODE_SV39 + 3;   /* Sv39, Sv48, Sv57 */
     vabits = PAGE_BITS + 9 * levels;
     if ((int64_t)(va << (64 - vabits)) >> (64 - vabits) != (int64_t)va) {
         return page_fault[acc];

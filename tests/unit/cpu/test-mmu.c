@@ -77,7 +77,7 @@ static Mmu *mmu_new(unsigned levels)
     }
     tm_exit_on_trap(tm);
     riscv_cpu_csr_write(tm->cpu, CSR_SATP,
-                        (levels == 3 ? 8ull : 9ull) << 60 | ROOT >> 12);
+                        (uint64_t)(levels + 5) << 60 | ROOT >> 12);
     tm_org(tm, CODE);
     return m;
 }
@@ -104,7 +104,7 @@ static void assert_trap(Mmu *m, uint64_t cause, uint64_t epc, uint64_t tval)
 
 static void test_basic_4k(void)
 {
-    for (unsigned levels = 3; levels <= 4; levels++) {
+    for (unsigned levels = 3; levels <= 5; levels++) {
         Mmu *m = mmu_new(levels);
         TestMachine *tm = m->tm;
         map(m, VA, DATA, PTE_RW, 0);
@@ -146,6 +146,48 @@ static void test_superpages(void)
     g_assert_cmphex(tm_x(tm, 3), ==, 0x1111);
     g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_LOAD_PAGE_FAULT);
     g_assert_cmphex(tm_csr(tm, CSR_MTVAL), ==, 0x40400010);
+    mmu_free(m);
+}
+
+/*
+ * Sv57: addresses above Sv48's reach, 512 GiB and 256 TiB leaves; the same
+ * address is not canonical under Sv48.
+ */
+static void test_sv57(void)
+{
+    const uint64_t high = 0x00ff000000000000ull;    /* bit 56 clear */
+    const uint64_t l3 = 0x0001000000000000ull, l4 = 0x0002000000000000ull;
+    Mmu *m = mmu_new(5);
+    TestMachine *tm = m->tm;
+    uint64_t fault_pc;
+
+    map(m, high, DATA, PTE_RW, 0);
+    map(m, l3, 0, PTE_RW, 3);
+    map(m, l4, 0, PTE_RW, 4);
+    tm_write64(tm, DATA + 0x10, 0x5757);
+    emit_li(tm, 1, high);
+    emit(tm, e_ld(2, 1, 0x10));
+    emit_li(tm, 1, l3 + DATA);
+    emit(tm, e_ld(3, 1, 0x10));
+    emit_li(tm, 1, l4 + DATA);
+    emit(tm, e_ld(4, 1, 0x10));
+    emit_li(tm, 1, 1ull << 56);                 /* not canonical */
+    fault_pc = tm->pc;
+    emit(tm, e_ld(5, 1, 0));
+    run_as(m, RISCV_PRIV_S, CODE);
+    g_assert_cmphex(tm_x(tm, 2), ==, 0x5757);
+    g_assert_cmphex(tm_x(tm, 3), ==, 0x5757);
+    g_assert_cmphex(tm_x(tm, 4), ==, 0x5757);
+    assert_trap(m, RISCV_EXC_LOAD_PAGE_FAULT, fault_pc, 1ull << 56);
+    mmu_free(m);
+
+    m = mmu_new(4);
+    tm = m->tm;
+    emit_li(tm, 1, high);
+    fault_pc = tm->pc;
+    emit(tm, e_ld(2, 1, 0x10));
+    run_as(m, RISCV_PRIV_S, CODE);
+    assert_trap(m, RISCV_EXC_LOAD_PAGE_FAULT, fault_pc, high + 0x10);
     mmu_free(m);
 }
 
@@ -331,7 +373,7 @@ static void test_satp_warl(void)
     emit_exit(tm);
     riscv_cpu_csr_write(tm->cpu, CSR_SATP, 0);
     g_assert_cmpint(tm_run_from(tm, CODE, 1000).reason, ==, RISCV_RUN_EXIT);
-    g_assert_cmphex(tm_x(tm, 2), ==, 0);
+    g_assert_cmphex(tm_x(tm, 2), ==, 10ull << 60 | 0x1234);
     g_assert_cmphex(tm_x(tm, 3), ==, 9ull << 60 | 0x1234);
     g_assert_cmphex(tm_x(tm, 4), ==, 9ull << 60 | 0x1234);
     g_assert_cmphex(tm_x(tm, 5), ==, sv39);
@@ -339,10 +381,20 @@ static void test_satp_warl(void)
     riscv_cpu_csr_write(tm->cpu, CSR_SATP, sv39 | 0xffffull << 44);
     g_assert_cmphex(tm_csr(tm, CSR_SATP), ==, sv39 | 0xffffull << 44);
     riscv_cpu_csr_write(tm->cpu, CSR_SATP, sv39);
-    /* a machine that advertises Sv39 only */
+    /* machines limited to Sv48 (-cpu sv48=on), Sv39, and bare only */
+    riscv_cpu_set_max_satp_mode(tm->cpu, 9);
+    riscv_cpu_csr_write(tm->cpu, CSR_SATP, 10ull << 60);
+    g_assert_cmphex(tm_csr(tm, CSR_SATP), ==, sv39);
+    riscv_cpu_csr_write(tm->cpu, CSR_SATP, 9ull << 60);
+    g_assert_cmphex(tm_csr(tm, CSR_SATP), ==, 9ull << 60);
     riscv_cpu_set_max_satp_mode(tm->cpu, 8);
+    riscv_cpu_csr_write(tm->cpu, CSR_SATP, sv39);
     riscv_cpu_csr_write(tm->cpu, CSR_SATP, 9ull << 60);
     g_assert_cmphex(tm_csr(tm, CSR_SATP), ==, sv39);
+    riscv_cpu_set_max_satp_mode(tm->cpu, 0);
+    riscv_cpu_csr_write(tm->cpu, CSR_SATP, 0);
+    riscv_cpu_csr_write(tm->cpu, CSR_SATP, sv39);
+    g_assert_cmphex(tm_csr(tm, CSR_SATP), ==, 0);
     mmu_free(m);
 }
 
@@ -752,8 +804,9 @@ static void test_cbo_faults(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/cpu/mmu/basic-sv39-sv48", test_basic_4k);
+    g_test_add_func("/cpu/mmu/basic-sv39-sv48-sv57", test_basic_4k);
     g_test_add_func("/cpu/mmu/superpages", test_superpages);
+    g_test_add_func("/cpu/mmu/sv57", test_sv57);
     g_test_add_func("/cpu/mmu/accessed-dirty", test_accessed_dirty);
     g_test_add_func("/cpu/mmu/faults", test_faults);
     g_test_add_func("/cpu/mmu/delegated-fault", test_delegated_fault);

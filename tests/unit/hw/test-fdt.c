@@ -9,7 +9,8 @@
 
 static void *make_fdt(unsigned harts, uint64_t ram)
 {
-    MachineState ms = { .ram_size = ram, .smp_cpus = harts };
+    MachineState ms = { .ram_size = ram, .smp_cpus = harts,
+                        .satp_mode = RISCV_SATP_DEFAULT };
     VirtMachineState s = { .ms = &ms, .num_harts = harts };
     g_autoptr(Error) err = NULL;
     void *fdt = virt_create_fdt(&s, &err);
@@ -140,7 +141,7 @@ static void test_cpus(void)
     g_assert_cmpuint(prop_u32(fdt, "/cpus", "#size-cells"), ==, 0);
     g_assert_cmpstr(prop_str(fdt, cpu, "device_type"), ==, "cpu");
     g_assert_cmpstr(prop_str(fdt, cpu, "status"), ==, "okay");
-    g_assert_cmpstr(prop_str(fdt, cpu, "mmu-type"), ==, "riscv,sv48");
+    g_assert_cmpstr(prop_str(fdt, cpu, "mmu-type"), ==, "riscv,sv57");
     g_assert_true(g_str_has_prefix(prop_str(fdt, cpu, "riscv,isa"),
                                    "rv64imafdc"));
     g_assert_cmpuint(prop_u32(fdt, cpu, "reg"), ==, 0);

@@ -1,7 +1,7 @@
 /*
  * Internal state shared by the CPU modules (cpu.c run loop, decode.c,
- * csr.c, mmu.c, icache.c, trap.c, fpu.c, atomic.c, bitmanip.c, cmo.c,
- * isa.c).  Not for the machine:
+ * csr.c, pmu.c, trigger.c, mmu.c, icache.c, trap.c, fpu.c, atomic.c,
+ * bitmanip.c, cmo.c, isa.c).  Not for the machine:
  * it uses include/target/riscv/cpu.h.
  *
  * Rules the modules rely on:
@@ -232,7 +232,7 @@ typedef struct TLBSet {
 typedef struct TLBSlot {
     uint64_t satp;          /* the address space whose entries it holds */
     uint64_t last_use;      /* for replacing the least recently used */
-    bool used;              /* may hold entries: flush before reuse */
+    bool used;              /* its sets are valid: else emptied on use */
     bool sum_used;          /* holds S entries of U pages (SUM) */
     bool mxr_used;          /* holds read entries of execute-only pages */
 } TLBSlot;

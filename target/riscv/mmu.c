@@ -191,23 +191,35 @@ static TLBSet *slot_set(RISCVCPU *cpu, unsigned slot, unsigned mode)
     return &cpu->tlb_sets[1 + 2 * slot + (mode == RISCV_PRIV_S)];
 }
 
+/*
+ * A slot's sets are emptied lazily: a flushed slot other than the current
+ * one is just marked unused and emptied when it is next made current, and
+ * a new hart's slots are never touched until then.
+ */
 static void slot_flush(RISCVCPU *cpu, unsigned slot)
 {
     TLBSlot *s = &cpu->slots[slot];
 
-    if (s->used) {
+    if (s->used && slot == cpu->cur_slot) {
         set_flush(slot_set(cpu, slot, RISCV_PRIV_U));
         set_flush(slot_set(cpu, slot, RISCV_PRIV_S));
-        s->used = slot == cpu->cur_slot;
-        s->sum_used = s->mxr_used = false;
+    } else {
+        s->used = false;
     }
+    s->sum_used = s->mxr_used = false;
 }
 
 static void use_slot(RISCVCPU *cpu, unsigned slot)
 {
+    TLBSlot *s = &cpu->slots[slot];
+
+    if (!s->used) {
+        set_flush(slot_set(cpu, slot, RISCV_PRIV_U));
+        set_flush(slot_set(cpu, slot, RISCV_PRIV_S));
+        s->used = true;
+    }
     cpu->cur_slot = slot;
-    cpu->slots[slot].used = true;
-    cpu->slots[slot].last_use = ++cpu->slot_clock;
+    s->last_use = ++cpu->slot_clock;
     cpu->tlb[RISCV_PRIV_U] = slot_set(cpu, slot, RISCV_PRIV_U);
     cpu->tlb[RISCV_PRIV_S] = slot_set(cpu, slot, RISCV_PRIV_S);
     riscv_update_data_mode(cpu);
@@ -216,9 +228,7 @@ static void use_slot(RISCVCPU *cpu, unsigned slot)
 
 void riscv_tlb_reset(RISCVCPU *cpu)
 {
-    for (unsigned i = 0; i < TLB_NSETS; i++) {
-        set_flush(&cpu->tlb_sets[i]);
-    }
+    set_flush(&cpu->tlb_sets[0]);
     memset(cpu->slots, 0, sizeof(cpu->slots));
     cpu->tlb[RISCV_PRIV_M] = cpu->tlb[2] = &cpu->tlb_sets[0];
     cpu->slots[0].satp = cpu->satp;
@@ -239,7 +249,8 @@ void riscv_tlb_select(RISCVCPU *cpu)
         }
     }
     /* the least recently used address space makes room */
-    slot_flush(cpu, victim);
+    cpu->slots[victim].used = false;
+    cpu->slots[victim].sum_used = cpu->slots[victim].mxr_used = false;
     cpu->slots[victim].satp = cpu->satp;
     use_slot(cpu, victim);
 }

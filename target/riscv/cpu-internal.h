@@ -307,6 +307,12 @@ struct RISCVCPU {
     TLBSet tlb_sets[TLB_NSETS];
 };
 
+/* Set N of a hart may hold entries (M's, or a slot's in use). */
+static inline bool riscv_tlb_set_live(const RISCVCPU *cpu, unsigned n)
+{
+    return n == 0 || cpu->slots[(n - 1) / 2].used;
+}
+
 /* decode.c: EXT is the bus's RISCV_EXT() set */
 void riscv_decode(uint32_t insn, uint32_t ext, DecodedInsn *d);
 
@@ -362,7 +368,7 @@ bool riscv_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size,
                       uint64_t val);
 bool riscv_fetch_refill(RISCVCPU *cpu, uint64_t pc);
 bool riscv_fetch_crosspage(RISCVCPU *cpu, uint64_t pc, uint32_t *insn);
-/* All sets empty, the slot of the current satp selected. */
+/* All entries gone, the slot of the current satp selected. */
 void riscv_tlb_reset(RISCVCPU *cpu);
 /* satp changed: switch to the slot of its address space. */
 void riscv_tlb_select(RISCVCPU *cpu);
@@ -389,6 +395,15 @@ void riscv_log(RISCVCPU *cpu, unsigned cat, const char *fmt, ...)
 
 /* csr.c */
 bool riscv_csr_exec(RISCVCPU *cpu, const DecodedInsn *d);
+uint64_t riscv_time_now(const RISCVCPU *cpu);
+
+/*
+ * Sstc.  poll: STIP from time >= stimecmp, wherever interrupts are looked
+ * at while sstc_on.  update: after stimecmp, menvcfg or reset, which also
+ * tells the machine the new deadline.
+ */
+void riscv_sstc_poll(RISCVCPU *cpu);
+void riscv_sstc_update(RISCVCPU *cpu);
 
 /*
  * pmu.c: the counter CSRs (cycle, instret, hpmcounter*, their m* forms,
@@ -399,14 +414,6 @@ uint64_t riscv_counter_now(const RISCVCPU *cpu);
 void riscv_pmu_reset(RISCVCPU *cpu);
 bool riscv_pmu_read(const RISCVCPU *cpu, unsigned csr, uint64_t *val);
 bool riscv_pmu_write(RISCVCPU *cpu, unsigned csr, uint64_t val, bool by_insn);
-uint64_t riscv_time_now(const RISCVCPU *cpu);
-/*
- * Sstc.  poll: STIP from time >= stimecmp, wherever interrupts are looked
- * at while sstc_on.  update: after stimecmp, menvcfg or reset, which also
- * tells the machine the new deadline.
- */
-void riscv_sstc_poll(RISCVCPU *cpu);
-void riscv_sstc_update(RISCVCPU *cpu);
 
 /*
  * trigger.c: Sdtrig.  hit: a trigger watching one of KINDS (TRIG_*) in the

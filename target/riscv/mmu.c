@@ -277,7 +277,9 @@ void riscv_tlb_flush_asid(RISCVCPU *cpu, unsigned asid)
 void riscv_tlb_flush_data(RISCVCPU *cpu)
 {
     for (unsigned i = 0; i < TLB_NSETS; i++) {
-        set_flush_data(&cpu->tlb_sets[i], true);
+        if (riscv_tlb_set_live(cpu, i)) {
+            set_flush_data(&cpu->tlb_sets[i], true);
+        }
     }
 }
 
@@ -335,6 +337,9 @@ void riscv_tlb_drop_code_page(RISCVBus *bus, DecodedPage *p, uint64_t ppage)
         RISCVCPU *cpu = bus->harts[h];
         for (unsigned n = 0; n < TLB_NSETS; n++) {
             TLBSet *t = &cpu->tlb_sets[n];
+            if (!riscv_tlb_set_live(cpu, n)) {
+                continue;
+            }
             for (unsigned i = 0; i < TLB_SIZE; i++) {
                 if (t->write[i].vtag != TLB_INVALID &&
                     t->write[i].ppage == ppage) {

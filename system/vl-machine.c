@@ -42,6 +42,7 @@ static struct {
     uint64_t smp;                   /* 0: one hart */
     uint64_t tb_size;               /* -accel tcg,tb-size= in bytes */
     uint32_t cpu_ext;               /* -cpu: RISCV_EXT() set */
+    unsigned satp_mode;             /* -cpu: the largest satp mode */
     bool cpu_set;                   /* else the rv64 model's defaults */
     bool exit_now;
 } mcfg;
@@ -397,6 +398,11 @@ static void print_cpu_props(const char *model)
         printf("  %-22s -  (default: %s)\n", prop,
                (ext >> e) & 1 ? "true" : "false");
     }
+    for (unsigned m = 8; m <= RISCV_SATP_DEFAULT; m++) {
+        g_autofree char *prop = g_strdup_printf("%s=<bool>",
+                                                riscv_satp_mode_name(m));
+        printf("  %-22s -  (default: true)\n", prop);
+    }
 }
 
 static bool parse_onoff(const char *v, bool *on)
@@ -417,6 +423,8 @@ static bool opt_cpu(const char *arg, const char *loc, Error **errp)
     GHashTableIter it;
     gpointer k, v;
     uint32_t ext;
+    unsigned satp_on = 0, satp_off = 0, bad_off, bad_on;
+    int satp_mode;
 
     if (!props) {
         return false;
@@ -446,7 +454,8 @@ static bool opt_cpu(const char *arg, const char *loc, Error **errp)
             continue;
         }
         e = riscv_ext_lookup(k);
-        if (e < 0) {
+        satp_mode = riscv_satp_mode_lookup(k);
+        if (e < 0 && satp_mode < 0) {
             error_setg(errp, "can't apply global %s-riscv-cpu.%s=%s: "
                        "Property '%s-riscv-cpu.%s' not found", model,
                        (const char *)k, (const char *)v, model,
@@ -459,8 +468,20 @@ static bool opt_cpu(const char *arg, const char *loc, Error **errp)
                        (const char *)k, (const char *)v, (const char *)k);
             return false;
         }
-        ext = on ? ext | (1u << e) : ext & ~(1u << e);
+        if (satp_mode >= 0) {
+            *(on ? &satp_on : &satp_off) |= 1u << satp_mode;
+        } else {
+            ext = on ? ext | (1u << e) : ext & ~(1u << e);
+        }
     }
+    satp_mode = riscv_satp_mode_choose(satp_on, satp_off, &bad_off, &bad_on);
+    if (satp_mode < 0) {
+        error_setg(errp, "cannot disable %s satp mode if %s is enabled",
+                   riscv_satp_mode_name(bad_off),
+                   riscv_satp_mode_name(bad_on));
+        return false;
+    }
+    mcfg.satp_mode = satp_mode;
     mcfg.cpu_ext = ext;
     mcfg.cpu_set = true;
     return true;
@@ -591,8 +612,10 @@ bool vl_machine_configure(MachineState *ms, Error **errp)
     ms->smp_cpus = mcfg.smp ? mcfg.smp : 1;
     if (!mcfg.cpu_set) {
         riscv_model_extensions("rv64", &mcfg.cpu_ext);  /* QEMU's default */
+        mcfg.satp_mode = RISCV_SATP_DEFAULT;
     }
     ms->cpu_ext = mcfg.cpu_ext;
+    ms->satp_mode = mcfg.satp_mode;
     ms->tb_size = mcfg.tb_size;
     if (mc->max_cpus && mcfg.smp > mc->max_cpus) {
         error_setg(errp, "Invalid SMP CPUs %" G_GUINT64_FORMAT ". The max "

@@ -124,7 +124,7 @@ static void add_cpus(FdtBuilder *b, VirtMachineState *s)
             prop_u32(b, "riscv,cboz-block-size", RISCV_CBO_BLOCK_SIZE);
         }
         /* OpenSBI 1.1 ignores harts without mmu-type */
-        prop_str(b, "mmu-type", "riscv,sv48");
+        prop_str(b, "mmu-type", riscv_mmu_type(s->ms->satp_mode));
         begin(b, "interrupt-controller");
         prop_u32(b, "#interrupt-cells", 1);
         prop_empty(b, "interrupt-controller");
@@ -142,6 +142,18 @@ static void add_cpus(FdtBuilder *b, VirtMachineState *s)
     }
     end(b);
     end(b);
+    end(b);
+}
+
+/* The counters' events for OpenSBI's SBI PMU, as QEMU 7.2 writes them */
+static void add_pmu(FdtBuilder *b)
+{
+    size_t ncells;
+    const uint32_t *cells = riscv_pmu_dt_events(&ncells);
+
+    begin(b, "pmu");
+    prop_cells(b, "riscv,event-to-mhpmcounters", cells, ncells);
+    prop_str(b, "compatible", "riscv,pmu");
     end(b);
 }
 
@@ -318,6 +330,7 @@ void *virt_create_fdt(VirtMachineState *s, Error **errp)
     prop_reg(&b, dram->base, s->ms->ram_size);
     end(&b);
 
+    add_pmu(&b);
     add_cpus(&b, s);
     add_soc(&b, s);
     end(&b);

@@ -447,6 +447,7 @@ static bool virt_init(MachineState *ms, Error **errp)
             error_setg(errp, "cannot create hart %u", h);
             return false;
         }
+        riscv_cpu_set_max_satp_mode(s->harts[h], ms->satp_mode);
     }
     if (!create_devices(s, errp)) {
         return false;

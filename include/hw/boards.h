@@ -63,6 +63,7 @@ typedef struct MachineState {
     char *dumpdtb;              /* -M ...,dumpdtb=FILE */
     uint64_t tb_size;           /* -accel tcg,tb-size=, bytes; 0: default */
     uint32_t cpu_ext;           /* -cpu: the CPU's optional extensions */
+    unsigned satp_mode;         /* -cpu sv39/48/57: largest (0: bare only) */
 
     /* the option text behind each file, for error messages */
     char *firmware_opt;

@@ -17,11 +17,16 @@ enum {
     AMO_MAX = 0x14, AMO_MINU = 0x18, AMO_MAXU = 0x1c,
 };
 
+/* KINDS: the triggers (TRIG_*) the access matches */
 static bool translate(RISCVCPU *cpu, uint64_t va, unsigned size, int acc,
-                      uint64_t *pa)
+                      unsigned kinds, uint64_t *pa)
 {
     int exc;
 
+    if (unlikely(cpu->trig_modes[0] | cpu->trig_modes[1]) &&
+        riscv_trigger_hit(cpu, kinds, va)) {
+        return false;
+    }
     if (va & (size - 1)) {
         riscv_raise_exception(cpu, acc == ACC_READ ?
                               RISCV_EXC_LOAD_MISALIGNED :
@@ -48,7 +53,7 @@ bool riscv_amo_exec(RISCVCPU *cpu, const DecodedInsn *d)
         if ((d->raw >> 20) & 31) {
             goto illegal;
         }
-        if (!translate(cpu, va, size, ACC_READ, &pa)) {
+        if (!translate(cpu, va, size, ACC_READ, TRIG_LOAD, &pa)) {
             return false;
         }
         if (!riscv_phys_read(cpu->bus, pa, size, &old)) {
@@ -60,7 +65,7 @@ bool riscv_amo_exec(RISCVCPU *cpu, const DecodedInsn *d)
         riscv_set_xreg(cpu, d->rd, w ? (uint64_t)(int32_t)old : old);
         return true;
     case AMO_SC:
-        if (!translate(cpu, va, size, ACC_WRITE, &pa)) {
+        if (!translate(cpu, va, size, ACC_WRITE, TRIG_STORE, &pa)) {
             return false;
         }
         if (cpu->res_valid && cpu->res_addr == pa) {
@@ -82,7 +87,8 @@ bool riscv_amo_exec(RISCVCPU *cpu, const DecodedInsn *d)
         goto illegal;
     }
 
-    if (!translate(cpu, va, size, ACC_WRITE, &pa)) {
+    if (!translate(cpu, va, size, ACC_WRITE,
+                   TRIG_LOAD | TRIG_STORE, &pa)) {
         return false;
     }
     if (!riscv_phys_read(cpu->bus, pa, size, &old)) {

@@ -1,7 +1,7 @@
 /*
  * Internal state shared by the CPU modules (cpu.c run loop, decode.c,
- * csr.c, mmu.c, icache.c, trap.c, fpu.c, atomic.c, bitmanip.c, cmo.c,
- * isa.c).  Not for the machine:
+ * csr.c, pmu.c, trigger.c, mmu.c, icache.c, trap.c, fpu.c, atomic.c,
+ * bitmanip.c, cmo.c, isa.c).  Not for the machine:
  * it uses include/target/riscv/cpu.h.
  *
  * Rules the modules rely on:
@@ -61,6 +61,8 @@ enum {
     CSR_MTVAL = 0x343, CSR_MIP = 0x344,
     CSR_PMPCFG0 = 0x3a0, CSR_PMPCFG2 = 0x3a2,
     CSR_PMPADDR0 = 0x3b0, CSR_PMPADDR15 = 0x3bf,
+    CSR_TSELECT = 0x7a0, CSR_TDATA1 = 0x7a1, CSR_TDATA2 = 0x7a2,
+    CSR_TDATA3 = 0x7a3, CSR_TINFO = 0x7a4,
     CSR_MCYCLE = 0xb00, CSR_MINSTRET = 0xb02,
     CSR_MHPMCOUNTER3 = 0xb03, CSR_MHPMCOUNTER31 = 0xb1f,
 };
@@ -98,6 +100,10 @@ enum {
 #define SATP_MODE_BARE 0
 #define SATP_MODE_SV39 8
 #define SATP_MODE_SV48 9
+#define SATP_MODE_SV57 10
+#define SATP_ASID_SHIFT 44
+#define SATP_ASID_BITS 16
+#define SATP_ASID_MASK (((1ull << SATP_ASID_BITS) - 1) << SATP_ASID_SHIFT)
 #define SATP_PPN_MASK ((1ull << 44) - 1)
 
 /* fflags bits */
@@ -213,7 +219,31 @@ typedef struct TLBSet {
     TLBEntry exec[TLB_SIZE];
 } TLBSet;
 
+/*
+ * The translated modes' TLB sets are kept per address space: a slot holds
+ * the U and S sets filled under one satp value (mode, ASID, root), so a
+ * satp write that returns to a recent address space finds its entries
+ * (mmu.c has the rules).  Slot s owns sets 1 + 2s (U) and 2 + 2s (S);
+ * set 0 is M's identity map.
+ */
+#define TLB_SLOTS 8
+#define TLB_NSETS (1 + 2 * TLB_SLOTS)
+
+typedef struct TLBSlot {
+    uint64_t satp;          /* the address space whose entries it holds */
+    uint64_t last_use;      /* for replacing the least recently used */
+    bool used;              /* its sets are valid: else emptied on use */
+    bool sum_used;          /* holds S entries of U pages (SUM) */
+    bool mxr_used;          /* holds read entries of execute-only pages */
+} TLBSlot;
+
 enum { ACC_READ, ACC_WRITE, ACC_EXEC };
+
+#define RISCV_TRIGGERS 2
+/* what a trigger watches (mcontrol's bits); index n of trig_modes is 1 << n */
+#define TRIG_LOAD 1u
+#define TRIG_STORE 2u
+#define TRIG_EXEC 4u
 
 struct RISCVCPU {
     /* hot: touched by every instruction */
@@ -224,6 +254,7 @@ struct RISCVCPU {
     DecodedPage *fetch_page;
     TLBSet *dtlb;               /* TLB of the data-access mode */
     uint64_t slice_count;       /* instructions so far in this slice (synced) */
+    TLBSet *tlb[4];             /* by privilege: the current sets (2 = M's) */
     uint64_t f[32];
     unsigned priv;
     unsigned data_mode;         /* priv, or MPP when MPRV applies */
@@ -239,7 +270,12 @@ struct RISCVCPU {
     uint64_t pmpcfg[2], pmpaddr[16];
     uint32_t fflags, frm;
     uint64_t icount;            /* committed count of finished slices */
-    uint64_t cycle_off, instret_off, cycle_frozen, instret_frozen;
+    /* counters (pmu.c), indexed like their CSRs: 0 cycle .. 31 */
+    uint64_t ctr_val[32], ctr_base[32], mhpmevent[32];
+    uint64_t tlb_misses[3];     /* by ACC_*: data read, write, fetch */
+    /* Sdtrig (trigger.c) */
+    uint64_t tselect, tdata1[RISCV_TRIGGERS], tdata2[RISCV_TRIGGERS];
+    uint8_t trig_modes[3];      /* by TRIG_* bit: privilege levels watched */
     unsigned max_satp_mode;
 
     /* LR/SC: physical address of the reservation */
@@ -263,8 +299,19 @@ struct RISCVCPU {
     uint32_t hartid;
     RISCVBus *bus;
     DecodedInsn tmp_insn;       /* an instruction straddling two pages */
-    TLBSet tlb[4];              /* indexed by privilege (2 unused) */
+    /* the TLB (mmu.c): per hart, like everything else here */
+    uint64_t walk_pte;          /* leaf PTE of the last successful walk */
+    uint64_t slot_clock;
+    unsigned cur_slot;
+    TLBSlot slots[TLB_SLOTS];
+    TLBSet tlb_sets[TLB_NSETS];
 };
+
+/* Set N of a hart may hold entries (M's, or a slot's in use). */
+static inline bool riscv_tlb_set_live(const RISCVCPU *cpu, unsigned n)
+{
+    return n == 0 || cpu->slots[(n - 1) / 2].used;
+}
 
 /* decode.c: EXT is the bus's RISCV_EXT() set */
 void riscv_decode(uint32_t insn, uint32_t ext, DecodedInsn *d);
@@ -321,9 +368,18 @@ bool riscv_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size,
                       uint64_t val);
 bool riscv_fetch_refill(RISCVCPU *cpu, uint64_t pc);
 bool riscv_fetch_crosspage(RISCVCPU *cpu, uint64_t pc, uint32_t *insn);
+/* All entries gone, the slot of the current satp selected. */
+void riscv_tlb_reset(RISCVCPU *cpu);
+/* satp changed: switch to the slot of its address space. */
+void riscv_tlb_select(RISCVCPU *cpu);
+/* SFENCE.VMA for all address spaces, or for one ASID only */
 void riscv_tlb_flush(RISCVCPU *cpu);
-void riscv_tlb_flush_mode(RISCVCPU *cpu, unsigned mode, bool read,
-                          bool write);
+void riscv_tlb_flush_asid(RISCVCPU *cpu, unsigned asid);
+/* Drop every data entry of every set (armed load/store triggers) */
+void riscv_tlb_flush_data(RISCVCPU *cpu);
+/* mstatus.SUM or MXR was cleared: drop what they allowed */
+void riscv_tlb_sum_cleared(RISCVCPU *cpu);
+void riscv_tlb_mxr_cleared(RISCVCPU *cpu);
 void riscv_tlb_drop_code_page(RISCVBus *bus, DecodedPage *p,
                               uint64_t ppage);
 void riscv_update_data_mode(RISCVCPU *cpu);
@@ -339,8 +395,8 @@ void riscv_log(RISCVCPU *cpu, unsigned cat, const char *fmt, ...)
 
 /* csr.c */
 bool riscv_csr_exec(RISCVCPU *cpu, const DecodedInsn *d);
-uint64_t riscv_counter_now(const RISCVCPU *cpu);
 uint64_t riscv_time_now(const RISCVCPU *cpu);
+
 /*
  * Sstc.  poll: STIP from time >= stimecmp, wherever interrupts are looked
  * at while sstc_on.  update: after stimecmp, menvcfg or reset, which also
@@ -348,6 +404,31 @@ uint64_t riscv_time_now(const RISCVCPU *cpu);
  */
 void riscv_sstc_poll(RISCVCPU *cpu);
 void riscv_sstc_update(RISCVCPU *cpu);
+
+/*
+ * pmu.c: the counter CSRs (cycle, instret, hpmcounter*, their m* forms,
+ * mhpmevent*, mcountinhibit) after csr.c's access checks; false for other
+ * CSRs.  BY_INSN: written by a Zicsr instruction, which does not count.
+ */
+uint64_t riscv_counter_now(const RISCVCPU *cpu);
+void riscv_pmu_reset(RISCVCPU *cpu);
+bool riscv_pmu_read(const RISCVCPU *cpu, unsigned csr, uint64_t *val);
+bool riscv_pmu_write(RISCVCPU *cpu, unsigned csr, uint64_t val, bool by_insn);
+
+/*
+ * trigger.c: Sdtrig.  hit: a trigger watching one of KINDS (TRIG_*) in the
+ * current mode matches ADDR: the breakpoint exception is raised, true.
+ */
+void riscv_trigger_reset(RISCVCPU *cpu);
+bool riscv_trigger_csr_read(const RISCVCPU *cpu, unsigned csr,
+                            uint64_t *val);
+bool riscv_trigger_csr_write(RISCVCPU *cpu, unsigned csr, uint64_t val);
+bool riscv_trigger_hit(RISCVCPU *cpu, unsigned kinds, uint64_t addr);
+
+static inline bool riscv_trigger_watched(const RISCVCPU *cpu, unsigned kind)
+{
+    return (cpu->trig_modes[__builtin_ctz(kind)] >> cpu->priv) & 1;
+}
 
 /* cmo.c: Zicbom and Zicboz */
 bool riscv_cbo_exec(RISCVCPU *cpu, const DecodedInsn *d);

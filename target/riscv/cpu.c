@@ -40,7 +40,7 @@ RISCVCPU *riscv_cpu_new(RISCVBus *bus, uint32_t hartid)
     cpu = g_new0(RISCVCPU, 1);
     cpu->bus = bus;
     cpu->hartid = hartid;
-    cpu->max_satp_mode = SATP_MODE_SV48;
+    cpu->max_satp_mode = RISCV_SATP_DEFAULT;
     bus->harts[bus->nharts++] = cpu;
     riscv_cpu_reset(cpu, 0x1000);
     return cpu;
@@ -81,21 +81,19 @@ void riscv_cpu_reset(RISCVCPU *cpu, uint64_t reset_pc)
     cpu->mepc = cpu->sepc = cpu->mcause = cpu->scause = 0;
     cpu->mtval = cpu->stval = cpu->satp = 0;
     cpu->mcounteren = cpu->scounteren = cpu->menvcfg = cpu->senvcfg = 0;
-    cpu->mcountinhibit = 0;
     cpu->stimecmp = 0;
     memset(cpu->pmpcfg, 0, sizeof(cpu->pmpcfg));
     memset(cpu->pmpaddr, 0, sizeof(cpu->pmpaddr));
     cpu->fflags = cpu->frm = 0;
-    cpu->cycle_off = cpu->instret_off = 0;
+    riscv_pmu_reset(cpu);
+    riscv_trigger_reset(cpu);
     cpu->res_valid = false;
     cpu->wfi = false;
     cpu->exit_request = false;
     cpu->storm_hit = false;
     cpu->storm_count = 0;
     cpu->last_exc_cause = ~0ull;
-    memset(cpu->tlb, 0xff, sizeof(cpu->tlb));
-    riscv_reset_fetch(cpu);
-    riscv_update_data_mode(cpu);
+    riscv_tlb_reset(cpu);
     riscv_sstc_update(cpu);         /* STCE is clear: no timer */
 }
 
@@ -140,7 +138,7 @@ RISCVRunResult riscv_cpu_run(RISCVCPU *cpu, uint64_t budget)
         vbase = cpu->fetch_vbase; \
         fpage = cpu->fetch_page; \
         dtlb = cpu->dtlb; \
-        itlb = cpu->tlb[cpu->priv].exec; \
+        itlb = cpu->tlb[cpu->priv]->exec; \
         dend = d; \
     } while (0)
     /*
@@ -189,11 +187,17 @@ RISCVRunResult riscv_cpu_run(RISCVCPU *cpu, uint64_t budget)
         } \
         RELOAD(); \
     } while (0)
-    /* fast path: aligned access within a page the TLB maps to host RAM */
+    /*
+     * Fast path: an access within one page the TLB maps to host RAM,
+     * aligned or not (x86 hosts load misaligned words at full speed).
+     * The tag is compared with the page of the access's last byte: an
+     * access running into the next page never matches, because the entry
+     * at TLB_IDX(a) cannot hold the next page.
+     */
 #define LOAD(T, SZ, out) do { \
         uint64_t a_ = x[d->rs1] + (int64_t)d->imm; \
         const TLBEntry *e_ = &dtlb->read[TLB_IDX(a_)]; \
-        if (likely((a_ & (PAGE_MASK | ((SZ) - 1))) == e_->vtag)) { \
+        if (likely(((a_ + (SZ) - 1) & PAGE_MASK) == e_->vtag)) { \
             T v_; \
             memcpy(&v_, (const void *)(uintptr_t)(a_ + e_->addend), SZ); \
             out = (uint64_t)v_; \
@@ -206,7 +210,7 @@ RISCVRunResult riscv_cpu_run(RISCVCPU *cpu, uint64_t budget)
 #define STORE(SZ, val) do { \
         uint64_t a_ = x[d->rs1] + (int64_t)d->imm, v_ = (val); \
         const TLBEntry *e_ = &dtlb->write[TLB_IDX(a_)]; \
-        if (likely((a_ & (PAGE_MASK | ((SZ) - 1))) == e_->vtag)) { \
+        if (likely(((a_ + (SZ) - 1) & PAGE_MASK) == e_->vtag)) { \
             memcpy((void *)(uintptr_t)(a_ + e_->addend), &v_, SZ); \
         } else { \
             CALL_OR_TRAP(riscv_store_slow(cpu, a_, SZ, v_)); \
@@ -249,6 +253,14 @@ outer:
     cpu->run_limit = budget;
     cpu->slice_count = executed;
     riscv_check_interrupts(cpu);
+    if (unlikely(riscv_trigger_watched(cpu, TRIG_EXEC))) {
+        /* execute triggers: check this pc, then run just its instruction */
+        if (riscv_trigger_hit(cpu, TRIG_EXEC, cpu->pc)) {
+            executed++;
+            goto trapped;
+        }
+        cpu->run_limit = executed + 1;
+    }
     pc = cpu->pc;
     RELOAD();
     DISPATCH();
@@ -385,8 +397,8 @@ void riscv_cpu_set_stimer_hook(RISCVCPU *cpu, RISCVTimerFn *fn,
 
 void riscv_cpu_set_max_satp_mode(RISCVCPU *cpu, unsigned mode)
 {
-    cpu->max_satp_mode = mode >= SATP_MODE_SV48 ? SATP_MODE_SV48
-                                                : SATP_MODE_SV39;
+    cpu->max_satp_mode = mode < SATP_MODE_SV39 ? SATP_MODE_BARE
+                       : MIN(mode, SATP_MODE_SV57);
 }
 
 uint32_t riscv_cpu_get_hartid(const RISCVCPU *cpu)

@@ -4,9 +4,8 @@
  * that writes have on the rest of the CPU (TLB flushes, data mode).
  *
  * A CSR this file does not know raises illegal-instruction: firmware probes
- * CSRs by trapping, so "reads as zero" would be a lie.  Counters: cycle and
- * instret both count executed instructions (one instruction per cycle);
- * time comes from the machine's callback.
+ * CSRs by trapping, so "reads as zero" would be a lie.  The counters are
+ * pmu.c's; time comes from the machine's callback.
  *
  * Extensions: the envcfg fields exist only for enabled extensions (CBIE,
  * CBCFE: Zicbom; CBZE: Zicboz; PBMTE: Svpbmt; STCE: Sstc).  With Sstc and
@@ -29,11 +28,6 @@
 /* every exception but ecall-from-M and the reserved causes 10 and 14 */
 #define MEDELEG_MASK 0xb3ffull
 #define PMPCFG_L 0x80
-
-uint64_t riscv_counter_now(const RISCVCPU *cpu)
-{
-    return cpu->icount + cpu->slice_count;
-}
 
 uint64_t riscv_time_now(const RISCVCPU *cpu)
 {
@@ -65,18 +59,6 @@ void riscv_sstc_update(RISCVCPU *cpu)
     }
 }
 
-static uint64_t read_cycle(const RISCVCPU *cpu)
-{
-    return (cpu->mcountinhibit & 1) ? cpu->cycle_frozen
-                                    : riscv_counter_now(cpu) + cpu->cycle_off;
-}
-
-static uint64_t read_instret(const RISCVCPU *cpu)
-{
-    return (cpu->mcountinhibit & 4) ? cpu->instret_frozen
-                                    : riscv_counter_now(cpu) + cpu->instret_off;
-}
-
 static uint64_t read_mstatus(const RISCVCPU *cpu)
 {
     uint64_t s = cpu->mstatus & ~MSTATUS_SD;
@@ -98,11 +80,10 @@ static void write_mstatus(RISCVCPU *cpu, uint64_t val, uint64_t wmask)
     cpu->mstatus = s;
     /* entries filled under SUM or MXR are wrong once they are cleared */
     if ((old & MSTATUS_SUM) && !(s & MSTATUS_SUM)) {
-        riscv_tlb_flush_mode(cpu, RISCV_PRIV_S, true, true);
+        riscv_tlb_sum_cleared(cpu);
     }
     if ((old & MSTATUS_MXR) && !(s & MSTATUS_MXR)) {
-        riscv_tlb_flush_mode(cpu, RISCV_PRIV_S, true, false);
-        riscv_tlb_flush_mode(cpu, RISCV_PRIV_U, true, false);
+        riscv_tlb_mxr_cleared(cpu);
     }
     riscv_update_data_mode(cpu);
 }
@@ -164,8 +145,6 @@ static bool csr_read(RISCVCPU *cpu, unsigned csr, uint64_t *val, bool rmw)
     case CSR_FFLAGS: *val = cpu->fflags; return true;
     case CSR_FRM: *val = cpu->frm; return true;
     case CSR_FCSR: *val = cpu->fflags | (cpu->frm << 5); return true;
-    case CSR_CYCLE: case CSR_MCYCLE: *val = read_cycle(cpu); return true;
-    case CSR_INSTRET: case CSR_MINSTRET: *val = read_instret(cpu); return true;
     case CSR_TIME: *val = riscv_time_now(cpu); return true;
     case CSR_STIMECMP:
         if (!(cpu->bus->ext & RISCV_EXT(SSTC))) {
@@ -197,7 +176,6 @@ static bool csr_read(RISCVCPU *cpu, unsigned csr, uint64_t *val, bool rmw)
     case CSR_MTVEC: *val = cpu->mtvec; return true;
     case CSR_MCOUNTEREN: *val = cpu->mcounteren; return true;
     case CSR_MENVCFG: *val = cpu->menvcfg; return true;
-    case CSR_MCOUNTINHIBIT: *val = cpu->mcountinhibit; return true;
     case CSR_MSCRATCH: *val = cpu->mscratch; return true;
     case CSR_MEPC: *val = cpu->mepc; return true;
     case CSR_MCAUSE: *val = cpu->mcause; return true;
@@ -210,24 +188,8 @@ static bool csr_read(RISCVCPU *cpu, unsigned csr, uint64_t *val, bool rmw)
         *val = cpu->pmpaddr[csr - CSR_PMPADDR0];
         return true;
     }
-    /* hardware performance monitors: present, hardwired to zero */
-    if ((csr >= CSR_HPMCOUNTER3 && csr <= CSR_HPMCOUNTER31) ||
-        (csr >= CSR_MHPMCOUNTER3 && csr <= CSR_MHPMCOUNTER31) ||
-        (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31)) {
-        *val = 0;
-        return true;
-    }
-    return false;
-}
-
-static void write_counter(RISCVCPU *cpu, uint64_t *off, uint64_t *frozen,
-                          bool inhibited, uint64_t val)
-{
-    if (inhibited) {
-        *frozen = val;
-    } else {
-        *off = val - riscv_counter_now(cpu);
-    }
+    return riscv_pmu_read(cpu, csr, val) ||
+           riscv_trigger_csr_read(cpu, csr, val);
 }
 
 static void write_pmpcfg(RISCVCPU *cpu, unsigned n, uint64_t val)
@@ -254,13 +216,16 @@ static void write_satp(RISCVCPU *cpu, uint64_t val)
     unsigned mode = val >> SATP_MODE_SHIFT;
 
     if (mode != SATP_MODE_BARE &&
-        !(mode == SATP_MODE_SV39 ||
-          (mode == SATP_MODE_SV48 && cpu->max_satp_mode >= SATP_MODE_SV48))) {
+        (mode < SATP_MODE_SV39 || mode > cpu->max_satp_mode)) {
         return; /* unsupported mode: the whole write has no effect */
     }
-    /* no ASID bits: every satp write flushes, which is always correct */
-    cpu->satp = (val & SATP_PPN_MASK) | ((uint64_t)mode << SATP_MODE_SHIFT);
-    riscv_tlb_flush(cpu);
+    /*
+     * No flush: entries are kept per address space (mode, ASID, root),
+     * and the guest fences what it changes, as the spec requires.
+     */
+    cpu->satp = (val & (SATP_PPN_MASK | SATP_ASID_MASK)) |
+                ((uint64_t)mode << SATP_MODE_SHIFT);
+    riscv_tlb_select(cpu);
 }
 
 /* The envcfg fields of the enabled extensions; CBIE 10 is reserved. */
@@ -288,7 +253,8 @@ static uint64_t write_envcfg(const RISCVCPU *cpu, uint64_t old, uint64_t val,
     return (old & ~mask) | (val & mask);
 }
 
-static bool csr_write(RISCVCPU *cpu, unsigned csr, uint64_t val)
+static bool csr_write(RISCVCPU *cpu, unsigned csr, uint64_t val,
+                      bool by_insn)
 {
     switch (csr) {
     case CSR_FFLAGS:
@@ -350,22 +316,6 @@ static bool csr_write(RISCVCPU *cpu, unsigned csr, uint64_t val)
         }
         return true;
     }
-    case CSR_MCOUNTINHIBIT: {
-        uint64_t old = cpu->mcountinhibit, now = riscv_counter_now(cpu);
-        val &= 5;
-        if ((val & ~old) & 1) {
-            cpu->cycle_frozen = now + cpu->cycle_off;
-        } else if ((old & ~val) & 1) {
-            cpu->cycle_off = cpu->cycle_frozen - now;
-        }
-        if ((val & ~old) & 4) {
-            cpu->instret_frozen = now + cpu->instret_off;
-        } else if ((old & ~val) & 4) {
-            cpu->instret_off = cpu->instret_frozen - now;
-        }
-        cpu->mcountinhibit = val;
-        return true;
-    }
     case CSR_MSCRATCH: cpu->mscratch = val; return true;
     case CSR_MEPC: cpu->mepc = val & ~1ull; return true;
     case CSR_MCAUSE: cpu->mcause = val; return true;
@@ -378,14 +328,6 @@ static bool csr_write(RISCVCPU *cpu, unsigned csr, uint64_t val)
     }
     case CSR_PMPCFG0: write_pmpcfg(cpu, 0, val); return true;
     case CSR_PMPCFG2: write_pmpcfg(cpu, 1, val); return true;
-    case CSR_MCYCLE:
-        write_counter(cpu, &cpu->cycle_off, &cpu->cycle_frozen,
-                      cpu->mcountinhibit & 1, val);
-        return true;
-    case CSR_MINSTRET:
-        write_counter(cpu, &cpu->instret_off, &cpu->instret_frozen,
-                      cpu->mcountinhibit & 4, val);
-        return true;
     }
     if (csr >= CSR_PMPADDR0 && csr <= CSR_PMPADDR15) {
         unsigned n = csr - CSR_PMPADDR0;
@@ -394,11 +336,8 @@ static bool csr_write(RISCVCPU *cpu, unsigned csr, uint64_t val)
         }
         return true;
     }
-    if ((csr >= CSR_MHPMCOUNTER3 && csr <= CSR_MHPMCOUNTER31) ||
-        (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31)) {
-        return true;
-    }
-    return false;
+    return riscv_pmu_write(cpu, csr, val, by_insn) ||
+           riscv_trigger_csr_write(cpu, csr, val);
 }
 
 bool riscv_csr_exec(RISCVCPU *cpu, const DecodedInsn *d)
@@ -421,7 +360,7 @@ bool riscv_csr_exec(RISCVCPU *cpu, const DecodedInsn *d)
             csr_read(cpu, csr, &base, true);
         }
         val = op == 1 ? src : op == 2 ? base | src : base & ~src;
-        if (!csr_write(cpu, csr, val)) {
+        if (!csr_write(cpu, csr, val, true)) {
             goto illegal;
         }
     }
@@ -446,5 +385,5 @@ bool riscv_cpu_csr_write(RISCVCPU *cpu, unsigned csr, uint64_t val)
     if ((csr >> 10) == 3) {
         return false;
     }
-    return csr_write(cpu, csr, val);
+    return csr_write(cpu, csr, val, false);
 }

@@ -91,9 +91,12 @@ void riscv_icache_flush_all(RISCVBus *bus)
     }
     for (unsigned i = 0; i < bus->nharts; i++) {
         RISCVCPU *cpu = bus->harts[i];
-        for (unsigned m = 0; m < 4; m++) {
+        for (unsigned n = 0; n < TLB_NSETS; n++) {
+            if (!riscv_tlb_set_live(cpu, n)) {
+                continue;
+            }
             for (unsigned e = 0; e < TLB_SIZE; e++) {
-                cpu->tlb[m].exec[e].vtag = TLB_INVALID;
+                cpu->tlb_sets[n].exec[e].vtag = TLB_INVALID;
             }
         }
     }

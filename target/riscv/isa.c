@@ -1,6 +1,7 @@
 /*
  * The optional extensions by name: the -cpu property spellings, what each
- * CPU model enables, and the riscv,isa string of the device tree.
+ * CPU model enables, and the riscv,isa string of the device tree; and the
+ * satp-mode properties with the device tree's mmu-type.
  *
  * Rules: names follow QEMU (7.2, whose machine we model, and 8.x for the
  * extensions 7.2 lacks), so `-cpu rv64,zbb=off` means the same on both;
@@ -90,4 +91,63 @@ char *riscv_isa_string(uint32_t ext)
         }
     }
     return g_string_free(s, false);
+}
+
+/* ---- satp modes ---- */
+
+static const char *const satp_names[16] = {
+    [SATP_MODE_BARE] = "none", [SATP_MODE_SV39] = "sv39",
+    [SATP_MODE_SV48] = "sv48", [SATP_MODE_SV57] = "sv57",
+};
+
+int riscv_satp_mode_lookup(const char *name)
+{
+    for (int m = SATP_MODE_SV39; m <= SATP_MODE_SV57; m++) {
+        if (!g_ascii_strcasecmp(name, satp_names[m])) {
+            return m;
+        }
+    }
+    return -1;
+}
+
+const char *riscv_satp_mode_name(unsigned mode)
+{
+    return mode < 16 && satp_names[mode] ? satp_names[mode] : "?";
+}
+
+int riscv_satp_mode_choose(unsigned on, unsigned off, unsigned *bad_off,
+                           unsigned *bad_on)
+{
+    int max;
+
+    if (!on) {
+        /* only disabled ones: the mode below the lowest of them */
+        for (int m = SATP_MODE_SV39; m <= SATP_MODE_SV57; m++) {
+            if (off & (1u << m)) {
+                return m == SATP_MODE_SV39 ? SATP_MODE_BARE : m - 1;
+            }
+        }
+        return RISCV_SATP_DEFAULT;
+    }
+    max = 31 - __builtin_clz(on);
+    for (int m = SATP_MODE_SV39; m < max; m++) {
+        if (off & (1u << m)) {
+            *bad_off = m;
+            *bad_on = max;
+            return -1;
+        }
+    }
+    return max;
+}
+
+const char *riscv_mmu_type(unsigned mode)
+{
+    static const char *const types[] = {
+        [SATP_MODE_SV39] = "riscv,sv39", [SATP_MODE_SV48] = "riscv,sv48",
+        [SATP_MODE_SV57] = "riscv,sv57",
+    };
+
+    return mode == SATP_MODE_BARE ? "riscv,none"
+         : mode >= SATP_MODE_SV39 && mode <= SATP_MODE_SV57 ? types[mode]
+         : "riscv,sv57";
 }

@@ -204,21 +204,22 @@ static void emit_enter_slot(X86Buf *e, uint32_t done, uint8_t **fail)
 }
 
 /*
- * The software TLB probe of the interpreter (TLB_IDX) for the address in
- * rax: rcx = the entry's offset in its table, then a jne, returned for
- * patching, taken unless the entry at [BASE + TABLE + rcx] has the tag
- * rax & MASK.
+ * The software TLB probe of the interpreter (TLB_IDX) for an access of
+ * SIZE bytes at the address in rax: rcx = the entry's offset in its table,
+ * then a jne, returned for patching, taken unless the entry at
+ * [BASE + TABLE + rcx] has the tag of the page of the access's last byte,
+ * so misaligned accesses within a page hit and page-crossing ones miss.
  */
 static uint8_t *emit_tlb_probe(X86Buf *e, unsigned base, size_t table,
-                               uint64_t mask)
+                               unsigned size)
 {
     x86_mov_rr(e, RCX, RAX);
     x86_shift(e, true, SH_SHR, RCX, PAGE_BITS);
     x86_alu_imm(e, false, ALU_AND, RCX, TLB_SIZE - 1);
     x86_op_rr(e, false, 0x6b, RCX, RCX);            /* imul ecx, ecx, imm8 */
     x86_b(e, sizeof(TLBEntry));
-    x86_mov_rr(e, R9, RAX);
-    x86_alu_imm(e, true, ALU_AND, R9, (int32_t)mask);
+    x86_lea(e, R9, RAX, (int32_t)size - 1);
+    x86_alu_imm(e, true, ALU_AND, R9, (int32_t)PAGE_MASK);
     x86_rex(e, true, R9, RCX, base);                /* cmp r9, vtag */
     x86_b(e, ALU_CMP << 3 | 3);
     x86_mem_idx(e, R9, base, RCX, table + offsetof(TLBEntry, vtag));
@@ -231,7 +232,7 @@ static uint8_t *emit_tlb_probe(X86Buf *e, unsigned base, size_t table,
  */
 static void emit_find_slot(X86Buf *e, uint8_t **miss)
 {
-    *miss = emit_tlb_probe(e, R11, 0, PAGE_MASK);
+    *miss = emit_tlb_probe(e, R11, 0, 1);
     x86_rex(e, true, RCX, RCX, R11);                /* mov rcx, page */
     x86_b(e, 0x8b);
     x86_mem_idx(e, RCX, R11, RCX, offsetof(TLBEntry, page));
@@ -297,7 +298,7 @@ static void emit_tlb(Block *b, size_t table, unsigned size, uint32_t off,
     X86Buf *e = &b->e;
     SlowExit *s = &b->slow[b->nslow++];
 
-    s->jump = emit_tlb_probe(e, RSI, table, PAGE_MASK | (size - 1));
+    s->jump = emit_tlb_probe(e, RSI, table, size);
     s->off = off;
     s->done = done;
     /* add rax, [rsi + rcx + addend] */

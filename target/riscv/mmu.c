@@ -1,5 +1,5 @@
 /*
- * Address translation (Sv39/Sv48 with hardware A/D updates, SUM, MXR,
+ * Address translation (Sv39/Sv48/Sv57 with hardware A/D updates, SUM, MXR,
  * MPRV, Svpbmt, Svnapot) and the software TLB behind the run loop's fast
  * paths.
  *
@@ -13,10 +13,21 @@
  * TLB rules: one TLBSet per privilege mode (data accesses use the mode MPRV
  * selects, fetches the current one), so privilege changes need no flush.
  * An entry caches a translation that passed all checks for its access type
- * under the current satp/SUM/MXR: satp writes and SFENCE.VMA flush the
- * translated modes, clearing SUM or MXR flushes what they allowed (csr.c).
- * Write entries exist only for pages whose PTE already has D set and that
- * hold no decoded code, so fast stores never need to invalidate anything.
+ * under the current satp/SUM/MXR.  Write entries exist only for pages
+ * whose PTE already has D set and that hold no decoded code, so fast
+ * stores never need to invalidate anything.
+ *
+ * Address spaces (16-bit ASIDs): the U and S sets live in TLB_SLOTS slots,
+ * each tagged with the whole satp it was filled under.  A satp write
+ * selects the slot of the new value, or empties the least recently used
+ * one for it; it flushes nothing, as the spec allows, since a guest fences
+ * the page tables it changes.  Tagging with the root too (not just the
+ * ASID) only ever caches less.  SFENCE.VMA with rs2 flushes the slots of
+ * that ASID, without rs2 all of them; the global entries of other ASIDs'
+ * slots may stay, which the spec also allows.  A global PTE is not shared
+ * between slots: each address space that uses it caches it itself.
+ * Clearing SUM or MXR flushes the sets of the slots that cached an entry
+ * only they allowed (csr.c).  Everything here is per hart.
  */
 #include <string.h>
 
@@ -71,7 +82,7 @@ void riscv_update_data_mode(RISCVCPU *cpu)
         m = (cpu->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
     }
     cpu->data_mode = m;
-    cpu->dtlb = &cpu->tlb[m];
+    cpu->dtlb = cpu->tlb[m];
 }
 
 int riscv_translate(RISCVCPU *cpu, uint64_t va, int acc, unsigned mode,
@@ -82,11 +93,12 @@ int riscv_translate(RISCVCPU *cpu, uint64_t va, int acc, unsigned mode,
     uint64_t a, pte, pte_addr, mask;
     int i;
 
+    cpu->walk_pte = 0;
     if (mode == RISCV_PRIV_M || satp_mode == SATP_MODE_BARE) {
         *pa = va;
         return -1;
     }
-    levels = satp_mode == SATP_MODE_SV39 ? 3 : 4;
+    levels = satp_mode - SATP_MODE_SV39 + 3;   /* Sv39, Sv48, Sv57 */
     vabits = PAGE_BITS + 9 * levels;
     if ((int64_t)(va << (64 - vabits)) >> (64 - vabits) != (int64_t)va) {
         return page_fault[acc];
@@ -153,51 +165,181 @@ int riscv_translate(RISCVCPU *cpu, uint64_t va, int acc, unsigned mode,
         }
     }
     *pa = ((PTE_PPN(pte) << PAGE_BITS) & ~mask) | (va & mask);
+    cpu->walk_pte = pte;
     return -1;
 }
 
-static void tlb_fill(TLBEntry *e, uint64_t va, uint64_t pa, RISCVRegion *r)
-{
-    uintptr_t host_page = (uintptr_t)(r->host + ((pa & PAGE_MASK) - r->base));
+/* ---- the TLB ---- */
 
-    e->vtag = va & PAGE_MASK;
-    e->addend = (intptr_t)(host_page - (uintptr_t)(va & PAGE_MASK));
-    e->ppage = pa & PAGE_MASK;
+static void set_flush(TLBSet *t)
+{
+    memset(t, 0xff, sizeof(*t));    /* vtag TLB_INVALID everywhere */
 }
 
-void riscv_tlb_flush_mode(RISCVCPU *cpu, unsigned mode, bool read,
-                          bool write)
+static void set_flush_data(TLBSet *t, bool write)
 {
-    TLBSet *t = &cpu->tlb[mode];
-
     for (unsigned i = 0; i < TLB_SIZE; i++) {
-        if (read) {
-            t->read[i].vtag = TLB_INVALID;
-        }
+        t->read[i].vtag = TLB_INVALID;
         if (write) {
             t->write[i].vtag = TLB_INVALID;
         }
     }
 }
 
+static TLBSet *slot_set(RISCVCPU *cpu, unsigned slot, unsigned mode)
+{
+    return &cpu->tlb_sets[1 + 2 * slot + (mode == RISCV_PRIV_S)];
+}
+
+/*
+ * A slot's sets are emptied lazily: a flushed slot other than the current
+ * one is just marked unused and emptied when it is next made current, and
+ * a new hart's slots are never touched until then.
+ */
+static void slot_flush(RISCVCPU *cpu, unsigned slot)
+{
+    TLBSlot *s = &cpu->slots[slot];
+
+    if (s->used && slot == cpu->cur_slot) {
+        set_flush(slot_set(cpu, slot, RISCV_PRIV_U));
+        set_flush(slot_set(cpu, slot, RISCV_PRIV_S));
+    } else {
+        s->used = false;
+    }
+    s->sum_used = s->mxr_used = false;
+}
+
+static void use_slot(RISCVCPU *cpu, unsigned slot)
+{
+    TLBSlot *s = &cpu->slots[slot];
+
+    if (!s->used) {
+        set_flush(slot_set(cpu, slot, RISCV_PRIV_U));
+        set_flush(slot_set(cpu, slot, RISCV_PRIV_S));
+        s->used = true;
+    }
+    cpu->cur_slot = slot;
+    s->last_use = ++cpu->slot_clock;
+    cpu->tlb[RISCV_PRIV_U] = slot_set(cpu, slot, RISCV_PRIV_U);
+    cpu->tlb[RISCV_PRIV_S] = slot_set(cpu, slot, RISCV_PRIV_S);
+    riscv_update_data_mode(cpu);
+    riscv_reset_fetch(cpu);
+}
+
+void riscv_tlb_reset(RISCVCPU *cpu)
+{
+    set_flush(&cpu->tlb_sets[0]);
+    memset(cpu->slots, 0, sizeof(cpu->slots));
+    cpu->tlb[RISCV_PRIV_M] = cpu->tlb[2] = &cpu->tlb_sets[0];
+    cpu->slots[0].satp = cpu->satp;
+    use_slot(cpu, 0);
+}
+
+void riscv_tlb_select(RISCVCPU *cpu)
+{
+    unsigned victim = 0;
+
+    for (unsigned i = 0; i < TLB_SLOTS; i++) {
+        if (cpu->slots[i].satp == cpu->satp) {
+            use_slot(cpu, i);
+            return;
+        }
+        if (cpu->slots[i].last_use < cpu->slots[victim].last_use) {
+            victim = i;
+        }
+    }
+    /* the least recently used address space makes room */
+    cpu->slots[victim].used = false;
+    cpu->slots[victim].sum_used = cpu->slots[victim].mxr_used = false;
+    cpu->slots[victim].satp = cpu->satp;
+    use_slot(cpu, victim);
+}
+
 void riscv_tlb_flush(RISCVCPU *cpu)
 {
-    /* M-mode entries are identity maps: satp and SFENCE cannot change them */
-    for (unsigned m = RISCV_PRIV_U; m <= RISCV_PRIV_S; m++) {
-        riscv_tlb_flush_mode(cpu, m, true, true);
-        for (unsigned i = 0; i < TLB_SIZE; i++) {
-            cpu->tlb[m].exec[i].vtag = TLB_INVALID;
+    for (unsigned i = 0; i < TLB_SLOTS; i++) {
+        slot_flush(cpu, i);
+    }
+    riscv_reset_fetch(cpu);
+}
+
+void riscv_tlb_flush_asid(RISCVCPU *cpu, unsigned asid)
+{
+    for (unsigned i = 0; i < TLB_SLOTS; i++) {
+        if (((cpu->slots[i].satp & SATP_ASID_MASK) >> SATP_ASID_SHIFT) ==
+            asid) {
+            slot_flush(cpu, i);
         }
     }
     riscv_reset_fetch(cpu);
+}
+
+void riscv_tlb_flush_data(RISCVCPU *cpu)
+{
+    for (unsigned i = 0; i < TLB_NSETS; i++) {
+        if (riscv_tlb_set_live(cpu, i)) {
+            set_flush_data(&cpu->tlb_sets[i], true);
+        }
+    }
+}
+
+void riscv_tlb_sum_cleared(RISCVCPU *cpu)
+{
+    for (unsigned i = 0; i < TLB_SLOTS; i++) {
+        if (cpu->slots[i].sum_used) {
+            set_flush_data(slot_set(cpu, i, RISCV_PRIV_S), true);
+            cpu->slots[i].sum_used = false;
+        }
+    }
+}
+
+void riscv_tlb_mxr_cleared(RISCVCPU *cpu)
+{
+    for (unsigned i = 0; i < TLB_SLOTS; i++) {
+        if (cpu->slots[i].mxr_used) {
+            set_flush_data(slot_set(cpu, i, RISCV_PRIV_S), false);
+            set_flush_data(slot_set(cpu, i, RISCV_PRIV_U), false);
+            cpu->slots[i].mxr_used = false;
+        }
+    }
+}
+
+/*
+ * Cache the data translation just made by riscv_translate() for the data
+ * mode, noting in the slot what it relied on; not while a trigger of that
+ * kind is armed in any mode, so every access reaches the check.
+ */
+static void tlb_fill(RISCVCPU *cpu, int acc, uint64_t va, uint64_t pa,
+                     RISCVRegion *r)
+{
+    uintptr_t host_page = (uintptr_t)(r->host + ((pa & PAGE_MASK) - r->base));
+    TLBEntry *e = acc == ACC_WRITE ? &cpu->dtlb->write[TLB_IDX(va)]
+                                   : &cpu->dtlb->read[TLB_IDX(va)];
+    TLBSlot *s = &cpu->slots[cpu->cur_slot];
+
+    if (cpu->trig_modes[acc == ACC_WRITE]) {
+        return;
+    }
+    if (cpu->data_mode == RISCV_PRIV_S && (cpu->walk_pte & PTE_U)) {
+        s->sum_used = true;
+    }
+    if (acc == ACC_READ && cpu->walk_pte && !(cpu->walk_pte & PTE_R)) {
+        s->mxr_used = true;
+    }
+    e->vtag = va & PAGE_MASK;
+    e->addend = (intptr_t)(host_page - (uintptr_t)(va & PAGE_MASK));
+    e->ppage = pa & PAGE_MASK;
 }
 
 void riscv_tlb_drop_code_page(RISCVBus *bus, DecodedPage *p, uint64_t ppage)
 {
     for (unsigned h = 0; h < bus->nharts; h++) {
         RISCVCPU *cpu = bus->harts[h];
-        for (unsigned m = 0; m < 4; m++) {
-            TLBSet *t = &cpu->tlb[m];
+        for (unsigned n = 0; n < TLB_NSETS; n++) {
+            TLBSet *t = &cpu->tlb_sets[n];
+            if (!riscv_tlb_set_live(cpu, n)) {
+                continue;
+            }
             for (unsigned i = 0; i < TLB_SIZE; i++) {
                 if (t->write[i].vtag != TLB_INVALID &&
                     t->write[i].ppage == ppage) {
@@ -296,9 +438,14 @@ bool riscv_load_slow(RISCVCPU *cpu, uint64_t va, unsigned size,
     RISCVRegion *r;
     int exc;
 
+    if (unlikely(riscv_trigger_watched(cpu, TRIG_LOAD)) &&
+        riscv_trigger_hit(cpu, TRIG_LOAD, va)) {
+        return false;
+    }
     if ((va & (PAGE_SIZE - 1)) + size > PAGE_SIZE) {
         return load_split(cpu, va, size, val);
     }
+    cpu->tlb_misses[ACC_READ]++;
     exc = riscv_translate(cpu, va, ACC_READ, cpu->data_mode, &pa);
     if (exc >= 0) {
         riscv_raise_exception(cpu, exc, va);
@@ -307,7 +454,7 @@ bool riscv_load_slow(RISCVCPU *cpu, uint64_t va, unsigned size,
     r = riscv_bus_find_region(cpu->bus, pa & PAGE_MASK, PAGE_SIZE);
     if (r) {
         uint64_t v = 0;
-        tlb_fill(&cpu->dtlb->read[TLB_IDX(va)], va, pa, r);
+        tlb_fill(cpu, ACC_READ, va, pa, r);
         memcpy(&v, r->host + (pa - r->base), size);
         *val = v;
         return true;
@@ -326,9 +473,14 @@ bool riscv_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size,
     RISCVRegion *r;
     int exc;
 
+    if (unlikely(riscv_trigger_watched(cpu, TRIG_STORE)) &&
+        riscv_trigger_hit(cpu, TRIG_STORE, va)) {
+        return false;
+    }
     if ((va & (PAGE_SIZE - 1)) + size > PAGE_SIZE) {
         return store_split(cpu, va, size, val);
     }
+    cpu->tlb_misses[ACC_WRITE]++;
     exc = riscv_translate(cpu, va, ACC_WRITE, cpu->data_mode, &pa);
     if (exc >= 0) {
         riscv_raise_exception(cpu, exc, va);
@@ -342,7 +494,7 @@ bool riscv_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size,
         }
         /* writing code: drop its decoded form, then the page is plain data */
         riscv_icache_invalidate_page(cpu->bus, r, (pa - r->base) >> PAGE_BITS);
-        tlb_fill(&cpu->dtlb->write[TLB_IDX(va)], va, pa, r);
+        tlb_fill(cpu, ACC_WRITE, va, pa, r);
         memcpy(r->host + (pa - r->base), &val, size);
         return true;
     }
@@ -356,14 +508,16 @@ bool riscv_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size,
 bool riscv_fetch_refill(RISCVCPU *cpu, uint64_t pc)
 {
     uint64_t vpage = pc & PAGE_MASK;
-    TLBEntry *e = &cpu->tlb[cpu->priv].exec[TLB_IDX(pc)];
+    TLBEntry *e = &cpu->tlb[cpu->priv]->exec[TLB_IDX(pc)];
 
     if (e->vtag != vpage) {
         uint64_t pa;
         RISCVRegion *r;
         DecodedPage *p;
-        int exc = riscv_translate(cpu, pc, ACC_EXEC, cpu->priv, &pa);
+        int exc;
 
+        cpu->tlb_misses[ACC_EXEC]++;
+        exc = riscv_translate(cpu, pc, ACC_EXEC, cpu->priv, &pa);
         if (exc >= 0) {
             riscv_raise_exception(cpu, exc, pc);
             return false;

@@ -435,6 +435,9 @@ BAD_INPUT = [
     (["-cpu", "rv64,foo=on"], "can't apply global rv64-riscv-cpu.foo=on: "
                               "Property 'rv64-riscv-cpu.foo' not found"),
     (["-cpu", "rv64,zba=maybe"], "Parameter 'zba' expects 'on' or 'off'"),
+    # QEMU 8.0's satp-mode properties
+    (["-cpu", "rv64,sv39=off,sv48=on"],
+     "cannot disable sv39 satp mode if sv48 is enabled"),
 ]
 
 
@@ -457,6 +460,9 @@ def test_cpu_help_and_properties(qemu, tmp_path):
     run("-M", f"virt,dumpdtb={dtb}", "-cpu", "rv64,zbb=off,Svpbmt=on")
     assert (b"rv64imafdc_zicsr_zifencei_zihintpause_zba_zbc_zbs_sstc_svpbmt"
             b"\0") in dtb.read_bytes()
+    assert b"riscv,sv57\0" in dtb.read_bytes()   # the largest QEMU 7.2 accepts
+    run("-M", f"virt,dumpdtb={dtb}", "-cpu", "rv64,sv57=off")
+    assert b"riscv,sv48\0" in dtb.read_bytes()
 
 
 def test_accel_list_and_no_user_config(qemu):

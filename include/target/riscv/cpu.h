@@ -1,5 +1,6 @@
 /*
- * RISC-V 64 CPU interpreter (RV64IMAFDC, Zicsr, Zifencei; M/S/U; Sv39/Sv48)
+ * RISC-V 64 CPU interpreter (RV64IMAFDC, Zicsr, Zifencei; M/S/U;
+ * Sv39/Sv48/Sv57 with 16-bit ASIDs; counters; Sdtrig)
  * with the optional extensions of RISCVExtension, chosen per bus.
  *
  * The machine builds one RISCVBus (the physical address space shared by all
@@ -131,8 +132,28 @@ int riscv_ext_lookup(const char *name);
  * (all); false for other names.
  */
 bool riscv_model_extensions(const char *model, uint32_t *ext);
+/*
+ * -cpu's satp-mode properties, QEMU 8.0's bools sv39, sv48 and sv57 (7.2
+ * has none and accepts Sv57): lookup gives the mode a name stands for, or
+ * -1.  choose: ON and OFF are the masks (1 << mode) the user set; returns
+ * the largest mode to accept (the highest on; with none on, the one below
+ * the lowest off; else the default), or -1 if a mode below the highest on
+ * is off, with both in *BAD_OFF and *BAD_ON.  mmu_type: the device tree's
+ * mmu-type for a largest mode ("riscv,sv57"; 0 "riscv,none").
+ */
+int riscv_satp_mode_lookup(const char *name);
+const char *riscv_satp_mode_name(unsigned mode);
+int riscv_satp_mode_choose(unsigned on, unsigned off, unsigned *bad_off,
+                           unsigned *bad_on);
+const char *riscv_mmu_type(unsigned mode);
 /* The riscv,isa string QEMU 7.2 generates for EXT, to g_free(). */
 char *riscv_isa_string(uint32_t ext);
+/*
+ * The performance counters' riscv,event-to-mhpmcounters cells for the
+ * device tree's riscv,pmu node (as QEMU 7.2 writes them): NCELLS cells,
+ * triples of first event, last event and the mask of counters.
+ */
+const uint32_t *riscv_pmu_dt_events(size_t *ncells);
 
 /* ---- bus ---- */
 /* A new bus implements no optional extension. */
@@ -190,7 +211,11 @@ void riscv_cpu_set_irq(RISCVCPU *cpu, uint64_t mask, bool level);
 bool riscv_cpu_is_waiting(const RISCVCPU *cpu);
 /* Source of the `time` CSR (the machine's mtime). Without it, time is 0. */
 void riscv_cpu_set_time_source(RISCVCPU *cpu, RISCVTimeFn *fn, void *opaque);
-/* Largest satp mode accepted: 8 (Sv39) or 9 (Sv48, the default). */
+/*
+ * Largest satp mode accepted: 0 (bare only), 8 (Sv39), 9 (Sv48) or 10
+ * (Sv57, the default, as QEMU 7.2's rv64 accepts).
+ */
+#define RISCV_SATP_DEFAULT 10
 void riscv_cpu_set_max_satp_mode(RISCVCPU *cpu, unsigned mode);
 /*
  * Sstc: STIP follows time >= stimecmp, which the hart checks at slice

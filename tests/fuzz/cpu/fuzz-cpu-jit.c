@@ -8,8 +8,8 @@
  * ROM, so illegal words and faulting accesses do not end the run.
  *
  * The code is the input bytes at CODE; a prologue sets every register to
- * a value derived from the input, pointing some into RAM and the MMIO
- * scratch device; an epilogue loops back ITERATIONS times and then writes
+ * a value derived from the input, pointing some into RAM (a few just
+ * below its end) and the MMIO scratch device; an epilogue loops back ITERATIONS times and then writes
  * the exit device.
  */
 #include <stdio.h>
@@ -51,6 +51,10 @@ static void write_program(TestMachine *tm, const uint8_t *data, size_t size)
         switch (r % 4) {
         case 0: v = RAM_BASE + 0x8000 + (seed & 0xfff8); break;
         case 1: v = MMIO_BASE + (seed & 0xf8); break;
+        case 2:
+            /* some just below the end of RAM: accesses crossing it fault */
+            v = (seed & 3) ? seed : RAM_BASE + RAM_SIZE - 8 + (seed >> 2 & 7);
+            break;
         default: v = seed; break;
         }
         emit_li(tm, r, v);

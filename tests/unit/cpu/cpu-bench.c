@@ -6,7 +6,9 @@
  * Runs in slices of 1M instructions, the way the machine's main loop will.
  * Loops: "alu" (add/xor/shift + branch), "mem" (loads and stores through
  * the TLB fast path), "call" (jal/ret into another page, compressed code)
- * and "sv39" (the mem loop in S-mode under Sv39 paging).
+ * "sv39" (the mem loop in S-mode under Sv39 paging) and "unaligned" (the
+ * mem loop on doublewords at an odd address, none crossing a page: what
+ * Linux's probe of misaligned access speed does).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +67,21 @@ static void emit_mem_loop(TestMachine *tm)
     emit(tm, e_jal(0, (int32_t)(top - tm->pc)));
 }
 
+/* the mem loop on doublewords that start at a0 + 3 */
+static void emit_unaligned_loop(TestMachine *tm)
+{
+    uint64_t top = tm->pc;
+    emit(tm, e_addi(11, 10, 3));       /* a1 = a0 + 3 */
+    emit(tm, e_addi(12, 0, 64));       /* a2 = 64 */
+    emit(tm, e_ld(13, 11, 0));         /* loop: a3 = *a1 */
+    emit(tm, e_addi(13, 13, 1));
+    emit(tm, e_sd(13, 11, 0));
+    emit(tm, e_addi(11, 11, 8));
+    emit(tm, e_addi(12, 12, -1));
+    emit(tm, e_bne(12, 0, -20));
+    emit(tm, e_jal(0, (int32_t)(top - tm->pc)));
+}
+
 static void emit_call_loop(TestMachine *tm, uint64_t fn)
 {
     uint64_t top = tm->pc;
@@ -81,7 +98,7 @@ int main(int argc, char **argv)
 {
     uint64_t total = (argc > 1 ? strtoull(argv[1], NULL, 0) : 200) * 1000000;
     TestMachine *tm = tm_new();
-    double alu, mem, call, sv39;
+    double alu, mem, call, unaligned, sv39;
     uint64_t root = RAM_BASE + 0x10000;
 
     riscv_cpu_set_log(tm->cpu, 0, NULL, NULL);
@@ -91,10 +108,13 @@ int main(int argc, char **argv)
     emit_mem_loop(tm);
     tm_org(tm, RAM_BASE + 0x2000);
     emit_call_loop(tm, RAM_BASE + 0x3000);
+    tm_org(tm, RAM_BASE + 0x4000);
+    emit_unaligned_loop(tm);
 
     alu = run_loop(tm, RAM_BASE, total);
     mem = run_loop(tm, RAM_BASE + 0x1000, total);
     call = run_loop(tm, RAM_BASE + 0x2000, total);
+    unaligned = run_loop(tm, RAM_BASE + 0x4000, total);
 
     /* Sv39: one gigapage identity-mapping RAM, then the mem loop in S */
     tm_write64(tm, root + 8 * 2, (RAM_BASE >> 12) << 10 | 0xcf);
@@ -103,8 +123,9 @@ int main(int argc, char **argv)
     riscv_cpu_set_priv(tm->cpu, RISCV_PRIV_S);
     sv39 = run_loop(tm, RAM_BASE + 0x1000, total);
 
-    printf("alu  %.0f MIPS\nmem  %.0f MIPS\ncall %.0f MIPS\nsv39 %.0f MIPS\n",
-           alu, mem, call, sv39);
+    printf("alu  %.0f MIPS\nmem  %.0f MIPS\ncall %.0f MIPS\n"
+           "unaligned %.0f MIPS\nsv39 %.0f MIPS\n",
+           alu, mem, call, unaligned, sv39);
     tm_free(tm);
     return 0;
 }

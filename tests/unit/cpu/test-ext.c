@@ -42,6 +42,37 @@ static void run_as(TestMachine *tm, unsigned priv)
     g_assert_cmpint(tm_run_from(tm, CODE, 10000).reason, ==, RISCV_RUN_EXIT);
 }
 
+/* -cpu sv39/sv48/sv57=on|off, with QEMU 8.0's rules */
+static void test_satp_modes(void)
+{
+    static const struct {
+        unsigned on, off;
+        int max;
+    } t[] = {
+        { 0, 0, 10 },                           /* QEMU 7.2 accepts Sv57 */
+        { 0, 1 << 10, 9 },
+        { 0, 1 << 9, 8 },                       /* sv48 off: sv57 too */
+        { 0, 1 << 8, 0 },                       /* bare only */
+        { 1 << 8, 0, 8 },                       /* the highest on wins */
+        { 1 << 9, 1 << 10, 9 },
+        { 1 << 9 | 1 << 10, 0, 10 },
+        { 1 << 9, 1 << 8, -1 },                 /* sv39 off, sv48 on */
+    };
+    unsigned bad_off = 0, bad_on = 0;
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(t); i++) {
+        g_assert_cmpint(riscv_satp_mode_choose(t[i].on, t[i].off, &bad_off,
+                                               &bad_on), ==, t[i].max);
+    }
+    g_assert_cmpstr(riscv_satp_mode_name(bad_off), ==, "sv39");
+    g_assert_cmpstr(riscv_satp_mode_name(bad_on), ==, "sv48");
+    g_assert_cmpint(riscv_satp_mode_lookup("SV57"), ==, 10);
+    g_assert_cmpint(riscv_satp_mode_lookup("sv64"), ==, -1);
+    g_assert_cmpstr(riscv_mmu_type(10), ==, "riscv,sv57");
+    g_assert_cmpstr(riscv_mmu_type(8), ==, "riscv,sv39");
+    g_assert_cmpstr(riscv_mmu_type(0), ==, "riscv,none");
+}
+
 static void test_names(void)
 {
     uint32_t ext;
@@ -423,6 +454,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/cpu/ext/names", test_names);
+    g_test_add_func("/cpu/ext/satp-modes", test_satp_modes);
     g_test_add_func("/cpu/ext/hints", test_hints);
     g_test_add_func("/cpu/ext/envcfg-warl", test_envcfg_warl);
     g_test_add_func("/cpu/ext/cbo-rules", test_cbo_rules);

@@ -7,7 +7,10 @@
  * misses, misaligned and MMIO accesses, untranslated ops (CSRs),
  * compressed instructions, stores into the page
  * being executed, and calls (direct and through a register) into
- * functions in other pages.  A second run stops every few instructions to
+ * functions in other pages.  A third of the programs run in S-mode under
+ * Sv39 with their data window split over two virtual pages that map to
+ * physical pages apart, and some of their accesses cross that boundary
+ * (misaligned), which must translate both halves.  A second run stops every few instructions to
  * check that slices end on exactly the same instruction.
  */
 #include <string.h>
@@ -19,6 +22,11 @@
 #define NFUNCS 4
 #define CODE_DATA (RAM_BASE + 0xf00)    /* x23: data in the code's page */
 #define ITERATIONS 150
+/* paged programs: x20 is 1 KiB below the boundary of two virtual pages */
+#define PAGED_VA 0x40000000ull                  /* its first page: DATA */
+#define PAGED_DATA2 (DATA + 0x3000)             /* its second page */
+#define PAGED_X20 (PAGED_VA + 0x1000 - 1024)
+#define PAGE_TABLES (RAM_BASE + 0x20000)        /* 3 tables */
 #define REGS 11                         /* random operands: x5..x15 */
 
 static unsigned reg(GRand *r)
@@ -104,13 +112,14 @@ static uint32_t random_alu(GRand *r)
     case 42: return e_remuw(rd, a, b);
     case 45: case 46: case 47: case 48: case 49: case 50: case 51:
         return random_zb(r, rd, a, b, sh, shw);
-    case 43: return e_csrrs(rd, 0x340, 0);     /* mscratch: left to the */
-    default: return e_csrrw(0, 0x340, a);      /* interpreter */
+    /* sscratch (paged programs run in S): left to the interpreter */
+    case 43: return e_csrrs(rd, 0x140, 0);
+    default: return e_csrrw(0, 0x140, a);
     }
 }
 
 /* SMC: also store into the code's own page (which drops its decoding) */
-static uint32_t random_mem(GRand *r, bool smc)
+static uint32_t random_mem(GRand *r, bool smc, bool paged)
 {
     static uint32_t (*const loads[])(unsigned, unsigned, int32_t) = {
         e_lb, e_lh, e_lw, e_ld, e_lbu, e_lhu, e_lwu };
@@ -126,10 +135,33 @@ static uint32_t random_mem(GRand *r, bool smc)
     unsigned size = store ? store_size[i] : load_size[i];
     int32_t off = g_rand_int_range(r, 0, span);
 
-    if (base == 22 || g_rand_int_range(r, 0, 8)) {
+    if (paged && kind == 2 && size > 1) {
+        off = 1024 - g_rand_int_range(r, 1, size);  /* crosses the pages */
+    } else if (base == 22 || g_rand_int_range(r, 0, 8)) {
         off &= ~(int32_t)(size - 1);            /* mostly aligned */
     }
     return store ? stores[i](reg(r), base, off) : loads[i](reg(r), base, off);
+}
+
+/*
+ * Sv39 for the paged programs: gigapages identity-map 0-1 GiB (MMIO, the
+ * exit device) and RAM; 1-2 GiB holds PAGED_VA's two pages.
+ */
+static void enter_paged_mode(TestMachine *tm)
+{
+    uint64_t root = PAGE_TABLES, l1 = root + 0x1000, l0 = root + 0x2000;
+    const uint64_t leaf = 0xcf, next = 0x01;    /* RWX AD V / pointer */
+
+    memset(tm->ram + (root - RAM_BASE), 0, 0x3000);
+    tm_write64(tm, root + 0 * 8, leaf);
+    tm_write64(tm, root + 2 * 8, (RAM_BASE >> 12) << 10 | leaf);
+    tm_write64(tm, root + 1 * 8, (l1 >> 12) << 10 | next);
+    tm_write64(tm, l1, (l0 >> 12) << 10 | next);
+    tm_write64(tm, l0, (DATA >> 12) << 10 | leaf);
+    tm_write64(tm, l0 + 8, (PAGED_DATA2 >> 12) << 10 | leaf);
+    g_assert_true(riscv_cpu_csr_write(tm->cpu, CSR_SATP,
+                                      8ull << 60 | root >> 12));
+    riscv_cpu_set_priv(tm->cpu, RISCV_PRIV_S);
 }
 
 /* c.addi / c.mv / c.add on x8..x15 */
@@ -189,7 +221,7 @@ static void write_program(TestMachine *tm, guint32 seed, unsigned length)
                        ? special[g_rand_int_range(r, 0, G_N_ELEMENTS(special))]
                        : ((uint64_t)g_rand_int(r) << 32) | g_rand_int(r));
     }
-    emit_li(tm, 20, DATA);
+    emit_li(tm, 20, seed % 3 == 1 ? PAGED_X20 : DATA);
     emit_li(tm, 21, ITERATIONS);
     emit_li(tm, 22, MMIO_BASE);
     emit_li(tm, 23, CODE_DATA);
@@ -205,7 +237,7 @@ static void write_program(TestMachine *tm, guint32 seed, unsigned length)
         } else if (kind < 5) {
             emit(tm, random_alu(r));
         } else if (kind < 8) {
-            emit(tm, random_mem(r, seed % 4 == 0));
+            emit(tm, random_mem(r, seed % 4 == 0, seed % 3 == 1));
         } else if (kind == 8) {
             emit16(tm, random_compressed(r));
         } else {
@@ -220,6 +252,10 @@ static void write_program(TestMachine *tm, guint32 seed, unsigned length)
     g_assert_cmpuint(tm->pc, <, CODE_DATA);
     for (unsigned i = 0; i < 4096; i++) {
         tm->ram[DATA - RAM_BASE + i] = (uint8_t)g_rand_int(r);
+        tm->ram[PAGED_DATA2 - RAM_BASE + i] = (uint8_t)g_rand_int(r);
+    }
+    if (seed % 3 == 1) {
+        enter_paged_mode(tm);
     }
     for (unsigned i = 0; i < 256; i++) {
         tm->ram[CODE_DATA - RAM_BASE + i] = (uint8_t)g_rand_int(r);

@@ -77,7 +77,7 @@ static Mmu *mmu_new(unsigned levels)
     }
     tm_exit_on_trap(tm);
     riscv_cpu_csr_write(tm->cpu, CSR_SATP,
-                        (levels == 3 ? 8ull : 9ull) << 60 | ROOT >> 12);
+                        (uint64_t)(levels + 5) << 60 | ROOT >> 12);
     tm_org(tm, CODE);
     return m;
 }
@@ -104,7 +104,7 @@ static void assert_trap(Mmu *m, uint64_t cause, uint64_t epc, uint64_t tval)
 
 static void test_basic_4k(void)
 {
-    for (unsigned levels = 3; levels <= 4; levels++) {
+    for (unsigned levels = 3; levels <= 5; levels++) {
         Mmu *m = mmu_new(levels);
         TestMachine *tm = m->tm;
         map(m, VA, DATA, PTE_RW, 0);
@@ -146,6 +146,48 @@ static void test_superpages(void)
     g_assert_cmphex(tm_x(tm, 3), ==, 0x1111);
     g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_LOAD_PAGE_FAULT);
     g_assert_cmphex(tm_csr(tm, CSR_MTVAL), ==, 0x40400010);
+    mmu_free(m);
+}
+
+/*
+ * Sv57: addresses above Sv48's reach, 512 GiB and 256 TiB leaves; the same
+ * address is not canonical under Sv48.
+ */
+static void test_sv57(void)
+{
+    const uint64_t high = 0x00ff000000000000ull;    /* bit 56 clear */
+    const uint64_t l3 = 0x0001000000000000ull, l4 = 0x0002000000000000ull;
+    Mmu *m = mmu_new(5);
+    TestMachine *tm = m->tm;
+    uint64_t fault_pc;
+
+    map(m, high, DATA, PTE_RW, 0);
+    map(m, l3, 0, PTE_RW, 3);
+    map(m, l4, 0, PTE_RW, 4);
+    tm_write64(tm, DATA + 0x10, 0x5757);
+    emit_li(tm, 1, high);
+    emit(tm, e_ld(2, 1, 0x10));
+    emit_li(tm, 1, l3 + DATA);
+    emit(tm, e_ld(3, 1, 0x10));
+    emit_li(tm, 1, l4 + DATA);
+    emit(tm, e_ld(4, 1, 0x10));
+    emit_li(tm, 1, 1ull << 56);                 /* not canonical */
+    fault_pc = tm->pc;
+    emit(tm, e_ld(5, 1, 0));
+    run_as(m, RISCV_PRIV_S, CODE);
+    g_assert_cmphex(tm_x(tm, 2), ==, 0x5757);
+    g_assert_cmphex(tm_x(tm, 3), ==, 0x5757);
+    g_assert_cmphex(tm_x(tm, 4), ==, 0x5757);
+    assert_trap(m, RISCV_EXC_LOAD_PAGE_FAULT, fault_pc, 1ull << 56);
+    mmu_free(m);
+
+    m = mmu_new(4);
+    tm = m->tm;
+    emit_li(tm, 1, high);
+    fault_pc = tm->pc;
+    emit(tm, e_ld(2, 1, 0x10));
+    run_as(m, RISCV_PRIV_S, CODE);
+    assert_trap(m, RISCV_EXC_LOAD_PAGE_FAULT, fault_pc, high + 0x10);
     mmu_free(m);
 }
 
@@ -331,17 +373,28 @@ static void test_satp_warl(void)
     emit_exit(tm);
     riscv_cpu_csr_write(tm->cpu, CSR_SATP, 0);
     g_assert_cmpint(tm_run_from(tm, CODE, 1000).reason, ==, RISCV_RUN_EXIT);
-    g_assert_cmphex(tm_x(tm, 2), ==, 0);
+    g_assert_cmphex(tm_x(tm, 2), ==, 10ull << 60 | 0x1234);
     g_assert_cmphex(tm_x(tm, 3), ==, 9ull << 60 | 0x1234);
     g_assert_cmphex(tm_x(tm, 4), ==, 9ull << 60 | 0x1234);
     g_assert_cmphex(tm_x(tm, 5), ==, sv39);
-    /* ASID bits are not implemented: they read as zero */
+    /* all 16 ASID bits are writable (Linux probes with all ones) */
     riscv_cpu_csr_write(tm->cpu, CSR_SATP, sv39 | 0xffffull << 44);
+    g_assert_cmphex(tm_csr(tm, CSR_SATP), ==, sv39 | 0xffffull << 44);
+    riscv_cpu_csr_write(tm->cpu, CSR_SATP, sv39);
+    /* machines limited to Sv48 (-cpu sv48=on), Sv39, and bare only */
+    riscv_cpu_set_max_satp_mode(tm->cpu, 9);
+    riscv_cpu_csr_write(tm->cpu, CSR_SATP, 10ull << 60);
     g_assert_cmphex(tm_csr(tm, CSR_SATP), ==, sv39);
-    /* a machine that advertises Sv39 only */
+    riscv_cpu_csr_write(tm->cpu, CSR_SATP, 9ull << 60);
+    g_assert_cmphex(tm_csr(tm, CSR_SATP), ==, 9ull << 60);
     riscv_cpu_set_max_satp_mode(tm->cpu, 8);
+    riscv_cpu_csr_write(tm->cpu, CSR_SATP, sv39);
     riscv_cpu_csr_write(tm->cpu, CSR_SATP, 9ull << 60);
     g_assert_cmphex(tm_csr(tm, CSR_SATP), ==, sv39);
+    riscv_cpu_set_max_satp_mode(tm->cpu, 0);
+    riscv_cpu_csr_write(tm->cpu, CSR_SATP, 0);
+    riscv_cpu_csr_write(tm->cpu, CSR_SATP, sv39);
+    g_assert_cmphex(tm_csr(tm, CSR_SATP), ==, 0);
     mmu_free(m);
 }
 
@@ -403,6 +456,48 @@ static void test_split_fault(void)
     mmu_free(m);
 }
 
+/*
+ * Misaligned accesses: within a page they take the TLB fast path (the
+ * second access of each pair hits); across pages each half goes to its
+ * own physical page, here not adjacent to the first.
+ */
+static void test_misaligned(void)
+{
+    Mmu *m = mmu_new(3);
+    TestMachine *tm = m->tm;
+
+    map(m, VA, DATA, PTE_RW, 0);
+    map(m, VA + 0x1000, DATA + 0x5000, PTE_RW, 0);
+    for (unsigned i = 0; i < 16; i++) {
+        tm->ram[DATA - RAM_BASE + 0xff0 + i] = 0x10 + i;
+        tm->ram[DATA - RAM_BASE + 0x5000 + i] = 0x50 + i;
+        tm->ram[DATA - RAM_BASE + 0x1000 + i] = 0xee;  /* adjacent: unused */
+    }
+    emit_li(tm, 1, VA + 0xff0);
+    emit_li(tm, 8, VA);
+    emit(tm, e_ld(2, 1, 3));                    /* in page */
+    emit(tm, e_ld(3, 1, 1));                    /* in page, TLB hit */
+    emit(tm, e_lw(4, 1, 14));                   /* across */
+    emit(tm, e_ld(5, 1, 11));                   /* across */
+    emit_li(tm, 6, 0x0123456789abcdefull);
+    emit(tm, e_sd(6, 1, 13));                   /* across */
+    emit(tm, e_sh(6, 8, 7));                    /* in page */
+    emit(tm, e_lhu(7, 8, 7));
+    emit(tm, E_ECALL);
+    run_as(m, RISCV_PRIV_S, CODE);
+    g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_ECALL_S);
+    g_assert_cmphex(tm_x(tm, 2), ==, 0x1a19181716151413ull);
+    g_assert_cmphex(tm_x(tm, 3), ==, 0x1817161514131211ull);
+    g_assert_cmphex(tm_x(tm, 4), ==, 0x51501f1e);
+    g_assert_cmphex(tm_x(tm, 5), ==, 0x5251501f1e1d1c1bull);
+    g_assert_cmphex(tm_read32(tm, DATA + 0xffc) >> 8, ==, 0xabcdef);
+    g_assert_cmphex(tm_read32(tm, DATA + 0x5000), ==, 0x23456789);
+    g_assert_cmphex(tm_read32(tm, DATA + 0x5004) & 0xff, ==, 0x01);
+    g_assert_cmphex(tm_read32(tm, DATA + 0x1000), ==, 0xeeeeeeee);
+    g_assert_cmphex(tm_x(tm, 7), ==, 0xcdef);
+    mmu_free(m);
+}
+
 static void test_sfence(void)
 {
     Mmu *m = mmu_new(3);
@@ -424,6 +519,92 @@ static void test_sfence(void)
     g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_ECALL_S);
     g_assert_cmphex(tm_x(tm, 2), ==, 1);
     g_assert_cmphex(tm_x(tm, 5), ==, 2);
+    mmu_free(m);
+}
+
+/*
+ * ASIDs: translations cached for one ASID survive switching to another and
+ * back (no flush on satp writes), SFENCE.VMA with rs2 drops only that
+ * ASID's, and without rs2 everything.  The page table changes without a
+ * fence, so what a load sees tells whether its translation was cached.
+ */
+static void test_asid(void)
+{
+    Mmu *m = mmu_new(3);
+    TestMachine *tm = m->tm;
+    uint64_t pte = map(m, VA, DATA, PTE_RW, 0);
+    uint64_t satp = tm_csr(tm, CSR_SATP);
+
+    tm_write64(tm, DATA, 1);
+    tm_write64(tm, DATA + 0x1000, 2);
+    tm_write64(tm, DATA + 0x2000, 3);
+    emit_li(tm, 1, VA);
+    emit_li(tm, 10, satp | 1ull << 44);         /* ASID 1 */
+    emit_li(tm, 11, satp | 2ull << 44);         /* ASID 2 */
+    emit_li(tm, 12, 1);
+    emit_li(tm, 13, 2);
+    emit_li(tm, 3, pte);
+    emit(tm, e_csrrw(0, CSR_SATP, 10));
+    emit(tm, e_ld(2, 1, 0));                    /* ASID 1 caches VA -> 1 */
+    emit_li(tm, 4, ((DATA + 0x1000) >> 12) << 10 | PTE_RW);
+    emit(tm, e_sd(4, 3, 0));                    /* remap, no fence */
+    emit(tm, e_csrrw(0, CSR_SATP, 11));
+    emit(tm, e_ld(5, 1, 0));                    /* ASID 2 walks: 2 */
+    emit(tm, e_csrrw(0, CSR_SATP, 10));
+    emit(tm, e_ld(6, 1, 0));                    /* ASID 1 kept its entry */
+    emit(tm, enc_r(0x09, 13, 0, 0, 0, 0x73));   /* sfence.vma x0, ASID 2 */
+    emit(tm, e_ld(7, 1, 0));                    /* still ASID 1's */
+    emit(tm, enc_r(0x09, 12, 0, 0, 0, 0x73));   /* sfence.vma x0, ASID 1 */
+    emit(tm, e_ld(8, 1, 0));                    /* walks again: 2 */
+    emit_li(tm, 4, ((DATA + 0x2000) >> 12) << 10 | PTE_RW);
+    emit(tm, e_sd(4, 3, 0));
+    emit(tm, e_csrrw(0, CSR_SATP, 11));
+    emit(tm, e_ld(9, 1, 0));                    /* ASID 2 was flushed: 3 */
+    emit(tm, e_csrrw(0, CSR_SATP, 10));
+    emit(tm, e_ld(14, 1, 0));                   /* ASID 1: cached 2 */
+    emit(tm, E_SFENCE_VMA);                     /* every ASID */
+    emit(tm, e_ld(15, 1, 0));
+    emit(tm, E_ECALL);
+    map(m, pte & ~0xfffull, pte & ~0xfffull, PTE_RW, 0); /* table page */
+    run_as(m, RISCV_PRIV_S, CODE);
+    g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_ECALL_S);
+    g_assert_cmphex(tm_x(tm, 2), ==, 1);
+    g_assert_cmphex(tm_x(tm, 5), ==, 2);
+    g_assert_cmphex(tm_x(tm, 6), ==, 1);
+    g_assert_cmphex(tm_x(tm, 7), ==, 1);
+    g_assert_cmphex(tm_x(tm, 8), ==, 2);
+    g_assert_cmphex(tm_x(tm, 9), ==, 3);
+    g_assert_cmphex(tm_x(tm, 14), ==, 2);
+    g_assert_cmphex(tm_x(tm, 15), ==, 3);
+    mmu_free(m);
+}
+
+/* More address spaces than TLB slots: the oldest are evicted, not wrong. */
+static void test_asid_many(void)
+{
+    Mmu *m = mmu_new(3);
+    TestMachine *tm = m->tm;
+    uint64_t satp = tm_csr(tm, CSR_SATP);
+
+    map(m, VA, DATA, PTE_RW, 0);
+    tm_write64(tm, DATA, 7);
+    /* 40 ASIDs, each loads VA; the sum must be 40 * 7 */
+    emit_li(tm, 1, VA);
+    emit_li(tm, 10, satp);
+    emit_li(tm, 11, 1ull << 44);
+    emit_li(tm, 12, 40);
+    emit_li(tm, 5, 0);
+    emit(tm, e_add(10, 10, 11));                /* loop: next ASID */
+    emit(tm, e_csrrw(0, CSR_SATP, 10));
+    emit(tm, e_ld(2, 1, 0));
+    emit(tm, e_add(5, 5, 2));
+    emit(tm, e_addi(12, 12, -1));
+    emit(tm, e_bne(12, 0, -20));
+    emit(tm, E_ECALL);
+    run_as(m, RISCV_PRIV_S, CODE);
+    g_assert_cmphex(tm_csr(tm, CSR_MCAUSE), ==, RISCV_EXC_ECALL_S);
+    g_assert_cmpuint(tm_x(tm, 5), ==, 40 * 7);
+    g_assert_cmphex(tm_csr(tm, CSR_SATP), ==, satp | 40ull << 44);
     mmu_free(m);
 }
 
@@ -623,8 +804,9 @@ static void test_cbo_faults(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/cpu/mmu/basic-sv39-sv48", test_basic_4k);
+    g_test_add_func("/cpu/mmu/basic-sv39-sv48-sv57", test_basic_4k);
     g_test_add_func("/cpu/mmu/superpages", test_superpages);
+    g_test_add_func("/cpu/mmu/sv57", test_sv57);
     g_test_add_func("/cpu/mmu/accessed-dirty", test_accessed_dirty);
     g_test_add_func("/cpu/mmu/faults", test_faults);
     g_test_add_func("/cpu/mmu/delegated-fault", test_delegated_fault);
@@ -633,7 +815,10 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/mmu/mprv", test_mprv);
     g_test_add_func("/cpu/mmu/noncanonical", test_noncanonical);
     g_test_add_func("/cpu/mmu/split-fault", test_split_fault);
+    g_test_add_func("/cpu/mmu/misaligned", test_misaligned);
     g_test_add_func("/cpu/mmu/sfence", test_sfence);
+    g_test_add_func("/cpu/mmu/asid", test_asid);
+    g_test_add_func("/cpu/mmu/asid-many", test_asid_many);
     g_test_add_func("/cpu/mmu/svpbmt", test_svpbmt);
     g_test_add_func("/cpu/mmu/svnapot", test_svnapot);
     g_test_add_func("/cpu/mmu/cbo-faults", test_cbo_faults);

@@ -9,7 +9,8 @@
 
 static void *make_fdt(unsigned harts, uint64_t ram)
 {
-    MachineState ms = { .ram_size = ram, .smp_cpus = harts };
+    MachineState ms = { .ram_size = ram, .smp_cpus = harts,
+                        .satp_mode = RISCV_SATP_DEFAULT };
     VirtMachineState s = { .ms = &ms, .num_harts = harts };
     g_autoptr(Error) err = NULL;
     void *fdt = virt_create_fdt(&s, &err);
@@ -117,6 +118,17 @@ static void test_root_memory_chosen(void)
                     "/soc/serial@10000000");
 }
 
+/* the counters' events for OpenSBI, where QEMU 7.2 puts them */
+static void test_pmu(void)
+{
+    g_autofree void *fdt = make_fdt(1, 256 * MiB);
+    size_t n;
+    const uint32_t *events = riscv_pmu_dt_events(&n);
+
+    g_assert_true(has_compat(fdt, "/pmu", "riscv,pmu"));
+    check_cells(fdt, "/pmu", "riscv,event-to-mhpmcounters", events, (int)n);
+}
+
 static void test_cpus(void)
 {
     g_autofree void *fdt = make_fdt(1, 128 * MiB);
@@ -129,7 +141,7 @@ static void test_cpus(void)
     g_assert_cmpuint(prop_u32(fdt, "/cpus", "#size-cells"), ==, 0);
     g_assert_cmpstr(prop_str(fdt, cpu, "device_type"), ==, "cpu");
     g_assert_cmpstr(prop_str(fdt, cpu, "status"), ==, "okay");
-    g_assert_cmpstr(prop_str(fdt, cpu, "mmu-type"), ==, "riscv,sv48");
+    g_assert_cmpstr(prop_str(fdt, cpu, "mmu-type"), ==, "riscv,sv57");
     g_assert_true(g_str_has_prefix(prop_str(fdt, cpu, "riscv,isa"),
                                    "rv64imafdc"));
     g_assert_cmpuint(prop_u32(fdt, cpu, "reg"), ==, 0);
@@ -253,6 +265,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/fdt/root-memory-chosen", test_root_memory_chosen);
+    g_test_add_func("/fdt/pmu", test_pmu);
     g_test_add_func("/fdt/cpus", test_cpus);
     g_test_add_func("/fdt/cpu-extensions", test_cpu_extensions);
     g_test_add_func("/fdt/soc-devices", test_soc_devices);
